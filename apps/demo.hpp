@@ -1,0 +1,4 @@
+#pragma once
+namespace syn::apps {
+int run_demo();
+}

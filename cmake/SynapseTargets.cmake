@@ -1,0 +1,34 @@
+# Shared compile settings for every synapse target.
+# Warnings are on everywhere; sanitizers come from SYN_SANITIZE. No -march=native and no global
+# ISA flags: per-ISA kernels get their flags from syn_add_isa_sources() alone (Note [Kernel dispatch]).
+
+add_library(syn_warnings INTERFACE)
+target_compile_options(syn_warnings INTERFACE -Wall -Wextra -Wpedantic)
+
+add_library(syn_sanitize INTERFACE)
+if(SYN_SANITIZE)
+  string(REPLACE ";" "," _syn_san "${SYN_SANITIZE}")
+  target_compile_options(syn_sanitize INTERFACE -fsanitize=${_syn_san} -fno-omit-frame-pointer
+                                               -fno-sanitize-recover=undefined)
+  target_link_options(syn_sanitize INTERFACE -fsanitize=${_syn_san})
+endif()
+
+# syn_library(NAME DIR DEPS...): one static library per source folder, sources found by glob so that
+# adding a file needs no CMake edit. Per-ISA translation units (*_sse2.cpp, *_avx2.cpp, *_avx512.cpp)
+# get their instruction-set flags here and nowhere else.
+function(syn_library name dir)
+  file(GLOB _srcs CONFIGURE_DEPENDS "${dir}/*.cpp")
+  add_library(syn_${name} STATIC ${_srcs})
+  add_library(synapse::${name} ALIAS syn_${name})
+  target_include_directories(syn_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
+  target_link_libraries(syn_${name} PUBLIC ${ARGN} PRIVATE syn_warnings)
+  target_link_libraries(syn_${name} PUBLIC syn_sanitize)
+  foreach(_src IN LISTS _srcs)
+    if(_src MATCHES "_avx512\\.cpp$")
+      set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS
+        "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512cd;-mavx2;-mfma;-mbmi2")
+    elseif(_src MATCHES "_avx2\\.cpp$")
+      set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mbmi2")
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,22 @@
+#pragma once
+// Note [Kernel dispatch]
+// Each kernel family is written once as a template on the xsimd architecture tag and compiled once
+// per instruction set in its own translation unit (*_sse2.cpp, *_avx2.cpp, *_avx512.cpp), with only
+// that ISA's compiler flags (cmake/SynapseTargets.cmake). Those units only instantiate templates in
+// a per-ISA namespace, so no inline function compiled with wide instructions can be picked by the
+// linker for baseline code. A baseline-compiled selector chooses one table at first use: the widest
+// ISA the CPU supports, or the one named by the environment variable SYN_ISA
+// (scalar|sse2|avx2|avx512). Naming an ISA the CPU lacks is an error, never a crash.
+#include "synapse/core/cpu_features.hpp"
+#include "synapse/ops/kernels/kernel_table.hpp"
+
+namespace syn::kernels {
+
+// The table every op uses (chosen once, thread-safe).
+const KernelTable& active();
+// The table for one ISA, or nullptr if it is not compiled in or this CPU cannot run it.
+const KernelTable* table_for(Isa isa);
+// The ISA of active().
+Isa active_isa();
+
+}  // namespace syn::kernels
