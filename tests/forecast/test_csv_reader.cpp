@@ -28,8 +28,8 @@ TEST_CASE("parse_number: signs, exponents, decimal comma and rejections") {
   CHECK(parse_number("2.6", true) == 2.6);
   CHECK_FALSE(parse_number("2,6", false));
   CHECK_FALSE(parse_number("1.234,5", true));
-  for (const char* bad : {"", "+", "-", ".", "e5", "inf", "nan", "NaN", "0x10", "1e999", "12abc", "1 2",
-                          "--1", "++1", "1.2.3"})
+  for (const char* bad :
+       {"", "+", "-", ".", "e5", "inf", "nan", "NaN", "0x10", "1e999", "12abc", "1 2", "--1", "++1", "1.2.3"})
     CHECK_MESSAGE(!parse_number(bad, false), bad);
 }
 
@@ -59,6 +59,8 @@ TEST_CASE("csv: delimiter detection for comma, semicolon and tab") {
   CsvOptions forced;
   forced.delimiter = '|';
   CHECK(numbers(parse_csv("p|q\n1|2\n", forced), "q") == std::vector<double>{2});
+  forced.delimiter = ' ';
+  CHECK(numbers(parse_csv("p q\n1 2\n", forced), "q") == std::vector<double>{2});
 }
 
 TEST_CASE("csv: decimal comma with the semicolon delimiter") {
@@ -109,17 +111,20 @@ TEST_CASE("csv: CRLF, lone CR, UTF-8 BOM, blank lines and fully empty rows") {
   Table gaps = parse_csv("a;b\n\n1;2\n;\n  \n3;4\n;\n");
   CHECK(numbers(gaps, "a") == std::vector<double>{1, 3});
   CHECK(gaps.lines() == std::vector<int64_t>{3, 6});
-  CHECK_THROWS_WITH_AS(parse_csv("\xFF\xFE" "a", {}, "w.csv"), Contains("w.csv is UTF-16 encoded"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(parse_csv("\xFF\xFE"
+                                 "a",
+                                 {}, "w.csv"),
+                       Contains("w.csv is UTF-16 encoded"), ValueError);
 }
 
 TEST_CASE("csv: unnamed empty trailing columns are dropped, unnamed columns with values are not") {
   Table t = parse_csv("a;b;;\n1;2;;\n3;4;;\n;;;\n");
   CHECK(t.names() == std::vector<std::string>{"a", "b"});
   CHECK(t.rows() == 2);
-  CHECK_THROWS_WITH_AS(parse_csv("a,,c\n1,2,3\n", {}, "n.csv"),
-                       Contains("n.csv: column 2 has no name in the header (line 1) but holds values, e.g. on line 2"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(
+      parse_csv("a,,c\n1,2,3\n", {}, "n.csv"),
+      Contains("n.csv: column 2 has no name in the header (line 1) but holds values, e.g. on line 2"),
+      ValueError);
 }
 
 TEST_CASE("csv: missing-value markers and numeric sentinels become NaN") {
@@ -195,7 +200,8 @@ TEST_CASE("csv: read_csv reads a file and names a missing one") {
   CHECK(t.source() == path.string());
   CHECK(numbers(t, "x") == std::vector<double>{1.5});
   std::filesystem::remove(path);
-  CHECK_THROWS_WITH_AS(read_csv(path.string()), Contains(("read_csv: cannot read '" + path.string() + "': no such file").c_str()),
+  CHECK_THROWS_WITH_AS(read_csv(path.string()),
+                       Contains(("read_csv: cannot read '" + path.string() + "': no such file").c_str()),
                        ValueError);
   CHECK_THROWS_WITH_AS(read_csv(std::filesystem::temp_directory_path().string()),
                        Contains("not a regular file"), ValueError);
@@ -203,22 +209,36 @@ TEST_CASE("csv: read_csv reads a file and names a missing one") {
 
 TEST_CASE("csv: garbage input gives a syn::Error or a table, never a crash") {
   Generator gen(7);
-  const char alphabet[] = {',', ';', '\t', '"', '\n', '\r', '1', '2', '.', '-', 'e', 'a', ' ', '/',
-                           ':', 'N', 'A', '\0', '\xEF', '\xBB', '\xBF', 'T', 'Z', '0'};
+  const char alphabet[] = {',', ';', '\t', '"', '\n', '\r', '1',    '2',    '.',    '-', 'e', 'a',
+                           ' ', '/', ':',  'N', 'A',  '\0', '\xEF', '\xBB', '\xBF', 'T', 'Z', '0'};
+  // Random bytes, and random edits of a valid file so that the number, date and time paths are reached.
+  const std::string valid =
+      "Date;Time;CO(GT);T;;\r\n10/03/2004;18.00.00;2,6;13,6;;\r\n10/03/"
+      "2004;19.00.00;-200;13,3;;\r\n;;;;;\r\n";
+  CsvOptions options;
+  options.missing_values = {-200};
   int parsed = 0, rejected = 0;
-  for (int trial = 0; trial < 3000; ++trial) {
-    std::string text;
-    const uint64_t length = gen.below(60);
-    for (uint64_t i = 0; i < length; ++i) text += alphabet[gen.below(sizeof alphabet)];
+  for (int trial = 0; trial < 6000; ++trial) {
+    std::string text = trial % 2 ? valid : std::string();
+    const uint64_t edits = trial % 2 ? 1 + gen.below(4) : gen.below(60);
+    for (uint64_t i = 0; i < edits; ++i) {
+      const char c = alphabet[gen.below(sizeof alphabet)];
+      const size_t at = static_cast<size_t>(gen.below(text.size() + 1));
+      if (trial % 2 && gen.bernoulli(0.3f) && at < text.size())
+        text.erase(at, 1);
+      else
+        text.insert(at, 1, c);
+    }
+    options.dates = trial % 3 ? DateHandling::calendar_cyclic : DateHandling::drop;
     try {
-      Table t = parse_csv(text, {}, "fuzz");
+      Table t = parse_csv(text, options, "fuzz");
       CHECK(t.rows() >= 1);
       ++parsed;
     } catch (const syn::Error&) {
       ++rejected;
     }
   }
-  CHECK(parsed + rejected == 3000);
-  CHECK(parsed > 0);
-  CHECK(rejected > 0);
+  CHECK(parsed + rejected == 6000);
+  CHECK(parsed > 100);
+  CHECK(rejected > 100);
 }

@@ -65,10 +65,10 @@ TEST_CASE("data_dir: SYN_DATA_DIR first, then ../shared/data, with a clear error
   fs::create_directories(root / "checkout");
   {
     ScopedEnv data("SYN_DATA_DIR", (root / "nope").string());
-    CHECK_THROWS_WITH_AS(data_dir(), Contains(("SYN_DATA_DIR is '" + (root / "nope").string() +
-                                               "', which is not a directory")
-                                                  .c_str()),
-                         ValueError);
+    CHECK_THROWS_WITH_AS(
+        data_dir(),
+        Contains(("SYN_DATA_DIR is '" + (root / "nope").string() + "', which is not a directory").c_str()),
+        ValueError);
   }
   {
     ScopedEnv data("SYN_DATA_DIR", std::nullopt);
@@ -137,7 +137,7 @@ TEST_CASE("datasets: AirQualityUCI.csv, target CO(GT), ';', decimal comma, -200 
   CHECK(co[0] == 2.6);
   CHECK(co[1] == 2.0);
   CHECK(co[9356] == 2.2);
-  CHECK(std::isnan(co[10]));  // 11/03/2004 04.00.00 is -200
+  CHECK(std::isnan(co[10]));     // 11/03/2004 04.00.00 is -200
   CHECK(count_nan(co) == 1683);  // "-200" and "-200,0"
   CHECK(t.column("AH").numbers[0] == 0.7578);
   CHECK(t.column("T").numbers[0] == 13.6);

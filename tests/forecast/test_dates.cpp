@@ -75,8 +75,8 @@ TEST_CASE("dates: a separate time column is joined to the date before it") {
   options.dates = DateHandling::calendar_plain;
   Table t = parse_csv("Date;Time;v\n10/03/2004;18.00.00;1\n10/03/2004;19.00.00;2\n13/03/2004;06.30.00;3\n",
                       options, "aq.csv");
-  CHECK(t.timestamps() == std::vector<std::string>{"10/03/2004 18.00.00", "10/03/2004 19.00.00",
-                                                   "13/03/2004 06.30.00"});
+  CHECK(t.timestamps() ==
+        std::vector<std::string>{"10/03/2004 18.00.00", "10/03/2004 19.00.00", "13/03/2004 06.30.00"});
   CHECK(t.names() == std::vector<std::string>{"v", "hour", "day_of_week", "month"});
   CHECK(t.column("hour").numbers == std::vector<double>{18, 19, 6.5});
   CHECK(t.column("day_of_week").numbers == std::vector<double>{2, 2, 5});  // Wednesday, Saturday
@@ -86,8 +86,8 @@ TEST_CASE("dates: a separate time column is joined to the date before it") {
 TEST_CASE("dates: cyclic calendar features, hour left out for daily data") {
   CsvOptions options;
   options.dates = DateHandling::calendar_cyclic;
-  Table hourly = parse_csv("t,v\n2016-07-01 00:00:00,1\n2016-07-01 06:00:00,2\n2016-12-04 18:00:00,3\n",
-                           options);
+  Table hourly =
+      parse_csv("t,v\n2016-07-01 00:00:00,1\n2016-07-01 06:00:00,2\n2016-12-04 18:00:00,3\n", options);
   CHECK(hourly.names() == std::vector<std::string>{"v", "hour_sin", "hour_cos", "day_of_week_sin",
                                                    "day_of_week_cos", "month_sin", "month_cos"});
   const auto& hs = hourly.column("hour_sin").numbers;
@@ -102,16 +102,18 @@ TEST_CASE("dates: cyclic calendar features, hour left out for daily data") {
   CHECK(hourly.column("month_sin").numbers[0] == Approx(std::sin(2 * pi * 6 / 12)));       // July
   CHECK(hourly.column("month_cos").numbers[2] == Approx(std::cos(2 * pi * 11 / 12)));      // December
 
-  Table daily = parse_csv("timeOpen,close\n2024-04-24T00:00:00.000Z,1\n2024-04-25T00:00:00.000Z,2\n", options);
-  CHECK(daily.names() == std::vector<std::string>{"close", "day_of_week_sin", "day_of_week_cos", "month_sin",
-                                                  "month_cos"});
+  Table daily =
+      parse_csv("timeOpen,close\n2024-04-24T00:00:00.000Z,1\n2024-04-25T00:00:00.000Z,2\n", options);
+  CHECK(daily.names() ==
+        std::vector<std::string>{"close", "day_of_week_sin", "day_of_week_cos", "month_sin", "month_cos"});
 }
 
 TEST_CASE("dates: bad or missing timestamps and an orphan time column are errors") {
-  CHECK_THROWS_WITH_AS(parse_csv("date,v\n2013-02-08,1\n2013-02-31,2\n", {}, "d.csv"),
-                       Contains("d.csv line 3: column 'date' (column 1) has '2013-02-31' (expected a date like "
-                                "'2013-02-08' on line 2)"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(
+      parse_csv("date,v\n2013-02-08,1\n2013-02-31,2\n", {}, "d.csv"),
+      Contains("d.csv line 3: column 'date' (column 1) has '2013-02-31' (expected a date like "
+               "'2013-02-08' on line 2)"),
+      ValueError);
   CHECK_THROWS_WITH_AS(parse_csv("date,v\n2013-02-08,1\n,2\n", {}, "d.csv"),
                        Contains("d.csv line 3: column 'date' (column 1) has no value (expected a timestamp"),
                        ValueError);

@@ -59,8 +59,8 @@ TEST_CASE("forecast data: scoring the exact targets gives zero error; shapes are
   Tensor shifted = d.test.targets.clone();
   for (int64_t i = 0; i < shifted.numel(); ++i) shifted.mutable_data()[i] += 1.f;
   CHECK(d.score(shifted, d.test).mae == Approx(d.scaler.state().scale[0]).epsilon(1e-5));
-  CHECK_THROWS_WITH_AS(d.score(Tensor::zeros(Shape{2, 3}), d.test), Contains("score: predictions (2, 3) vs window targets"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(d.score(Tensor::zeros(Shape{2, 3}), d.test),
+                       Contains("score: predictions (2, 3) vs window targets"), ShapeError);
   CHECK_THROWS_WITH_AS(ForecastData::prepare(synthetic_series(100), Protocol::clean(), ScalerKind::standard,
                                              WindowSpec{72, 24}),
                        Contains("the train split has 70 rows"), ValueError);

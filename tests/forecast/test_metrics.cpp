@@ -18,10 +18,10 @@ TEST_CASE("metrics: hand-computed values, MAPE skips zero actuals") {
   CHECK(naive == Approx(7.0 / 3.0));  // (2 + 1 + 4) / 3
   const Metrics m = compute_metrics(actual, predicted, naive);
   CHECK(m.count == 4);
-  CHECK(m.mae == 1.0);                               // (1 + 0 + 1 + 2) / 4
-  CHECK(m.mse == 1.5);                               // (1 + 0 + 1 + 4) / 4
+  CHECK(m.mae == 1.0);  // (1 + 0 + 1 + 2) / 4
+  CHECK(m.mse == 1.5);  // (1 + 0 + 1 + 4) / 4
   CHECK(m.rmse == Approx(std::sqrt(1.5)));
-  CHECK(m.mape == Approx(50.0));                     // (1/1 + 0/2 + 2/4) / 3, the zero actual skipped
+  CHECK(m.mape == Approx(50.0));  // (1/1 + 0/2 + 2/4) / 3, the zero actual skipped
   CHECK(m.mape_skipped == 1);
   CHECK(m.smape == Approx(100.0 * (2.0 / 3 + 0 + 2.0 + 2.0 / 3) / 4));
   CHECK(m.mase == Approx(3.0 / 7.0));
@@ -45,6 +45,6 @@ TEST_CASE("metrics: guards and NaN propagation") {
                        Contains("2 actual values vs 1 predictions"), ShapeError);
   CHECK_THROWS_WITH_AS(compute_metrics(std::vector<double>{}, std::vector<double>{}, 1.0),
                        Contains("no values to score"), ValueError);
-  CHECK_THROWS_WITH_AS(naive_one_step_mae(std::vector<double>{1}), Contains("needs at least 2 training values, got 1"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(naive_one_step_mae(std::vector<double>{1}),
+                       Contains("needs at least 2 training values, got 1"), ValueError);
 }

@@ -14,12 +14,13 @@ namespace {
 Table sample() {
   CsvOptions options;
   options.text_columns = {"name"};
-  return parse_csv("date,a,b,c,name\n"
-                   "2020-01-01,1,10,,x\n"
-                   "2020-01-02,2,,200,y\n"
-                   "2020-01-03,,30,300,z\n"
-                   "2020-01-04,4,40,400,w\n",
-                   options, "s.csv");
+  return parse_csv(
+      "date,a,b,c,name\n"
+      "2020-01-01,1,10,,x\n"
+      "2020-01-02,2,,200,y\n"
+      "2020-01-03,,30,300,z\n"
+      "2020-01-04,4,40,400,w\n",
+      options, "s.csv");
 }
 }  // namespace
 

@@ -40,7 +40,7 @@ TEST_CASE("windows: a later split's lookback reaches back, its targets never lea
   const std::vector<double> v = ramp(20);
   Windows val = make_windows(v, 2, RowRange{14, 17}, "validation", WindowSpec{4, 2});
   CHECK(val.first_target_row == 14);
-  CHECK(val.count() == 2);                 // targets 14..15 and 15..16
+  CHECK(val.count() == 2);                  // targets 14..15 and 15..16
   CHECK(val.inputs.at({0, 0, 0}) == 10.f);  // lookback rows 10..13 are in the training split
   CHECK(val.targets.at({1, 1}) == 16.f);
   Windows test = make_windows(v, 2, RowRange{17, 20}, "test", WindowSpec{4, 2});
@@ -64,8 +64,8 @@ TEST_CASE("windows: original-unit targets come from the unscaled series") {
   for (size_t i = 0; i < s.values.size(); i += 2) s.values[i] *= 1000.0;
   std::vector<double> scaled = ramp(10);
   Windows w = make_windows(scaled, 2, RowRange{0, 10}, "train", WindowSpec{3, 2});
-  CHECK(window_targets(s, w) == std::vector<double>{3000, 4000, 4000, 5000, 5000, 6000, 6000, 7000, 7000, 8000,
-                                                    8000, 9000});
+  CHECK(window_targets(s, w) ==
+        std::vector<double>{3000, 4000, 4000, 5000, 5000, 6000, 6000, 7000, 7000, 8000, 8000, 9000});
   Series short_series = s;
   short_series.values.resize(12);
   CHECK_THROWS_WITH_AS(window_targets(short_series, w), Contains("do not fit the 6 rows of mem"), ValueError);
@@ -77,9 +77,10 @@ TEST_CASE("windows: errors name the split and the numbers") {
                        Contains("the train split has 6 rows (0..5) and gives no window for lookback 4 and "
                                 "horizon 3: it needs at least lookback + horizon = 7 rows"),
                        ValueError);
-  CHECK_THROWS_WITH_AS(make_windows(v, 2, RowRange{18, 20}, "test", WindowSpec{4, 3}),
-                       Contains("the test split has 2 rows (18..19) and gives no window for lookback 4 and horizon 3"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(
+      make_windows(v, 2, RowRange{18, 20}, "test", WindowSpec{4, 3}),
+      Contains("the test split has 2 rows (18..19) and gives no window for lookback 4 and horizon 3"),
+      ValueError);
   CHECK_THROWS_WITH_AS(make_windows(v, 2, RowRange{0, 20}, "train", WindowSpec{0, 3}),
                        Contains("lookback 0 and horizon 3 must both be > 0"), ValueError);
   CHECK_THROWS_WITH_AS(make_windows(v, 2, RowRange{0, 20}, "train", WindowSpec{3, -1}),

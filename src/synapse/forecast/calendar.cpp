@@ -29,8 +29,9 @@ void add_feature(Table& table, const std::string& name, const std::vector<double
 
 void add_calendar_features(Table& table, const std::vector<DateTime>& times, DateHandling handling) {
   if (handling == DateHandling::drop) return;
-  SYN_CHECK_T(ValueError, static_cast<int64_t>(times.size()) == table.rows(), "calendar features: ",
-              times.size(), " timestamps for ", table.rows(), " rows of ", table.source());
+  SYN_CHECK_T(ValueError, static_cast<int64_t>(times.size()) == table.rows(),
+              "calendar features: ", times.size(), " timestamps for ", table.rows(), " rows of ",
+              table.source());
   std::vector<double> hour(times.size()), day_of_week(times.size()), month(times.size());
   bool hour_varies = false;
   for (size_t i = 0; i < times.size(); ++i) {

@@ -30,7 +30,6 @@ bool all_empty(const std::vector<std::string>& fields) {
 struct TimeIndex {
   size_t date = 0;
   std::optional<size_t> time;
-  bool has_time = false;  // the date cells carry their own time
 };
 
 class CsvReader {
@@ -78,14 +77,15 @@ class CsvReader {
       if (first == rows_.size() || parse_number(sample, decimal_comma_)) {
         table.add(Column::numeric(name, numbers(j)));
       } else if (parse_date(sample)) {
-        dates.push_back(TimeIndex{j, std::nullopt, false});
+        dates.push_back(TimeIndex{j, std::nullopt});
       } else if (parse_time_of_day(sample)) {
         join_time(dates, j);
       } else {
-        throw ValueError(detail::concat(
-            "read_csv: ", source_, ": column ", label(j), " holds text, e.g. '", sample, "' on line ",
-            rows_[first].line, " (expected numbers, dates or times); list it in CsvOptions::ignore to "
-            "skip it or in CsvOptions::text_columns to keep it as text"));
+        throw ValueError(
+            detail::concat("read_csv: ", source_, ": column ", label(j), " holds text, e.g. '", sample,
+                           "' on line ", rows_[first].line,
+                           " (expected numbers, dates or times); list it in CsvOptions::ignore to "
+                           "skip it or in CsvOptions::text_columns to keep it as text"));
       }
     }
     if (!dates.empty()) {
@@ -130,9 +130,9 @@ class CsvReader {
     const std::vector<std::string>& names = header_.fields;
     for (size_t j = 0; j < names.size(); ++j)
       for (size_t k = 0; k < j; ++k)
-        SYN_CHECK_T(ValueError, names[j].empty() || names[j] != names[k], "read_csv: ", source_,
-                    " line ", header_.line, ": duplicate column name '", names[j], "' (columns ", k + 1,
-                    " and ", j + 1, ")");
+        SYN_CHECK_T(ValueError, names[j].empty() || names[j] != names[k], "read_csv: ", source_, " line ",
+                    header_.line, ": duplicate column name '", names[j], "' (columns ", k + 1, " and ", j + 1,
+                    ")");
     for (const auto* list : {&options_.ignore, &options_.text_columns})
       for (const std::string& name : *list)
         SYN_CHECK_T(ValueError, !name.empty() && contains(names, name), "read_csv: ", source_,
@@ -162,8 +162,8 @@ class CsvReader {
       const std::string_view value = cell(r, col);
       if (is_missing(value)) continue;
       const std::optional<double> number = parse_number(value, decimal_comma_);
-      SYN_CHECK_T(ValueError, number.has_value(), where(r, col), " has '", value,
-                  "' (expected a number", decimal_comma_ ? " with a decimal comma" : "",
+      SYN_CHECK_T(ValueError, number.has_value(), where(r, col), " has '", value, "' (expected a number",
+                  decimal_comma_ ? " with a decimal comma" : "",
                   " like the rest of the column, or a missing marker: ", kMissingList, ")");
       if (!contains_value(*number)) out[r] = *number;
     }

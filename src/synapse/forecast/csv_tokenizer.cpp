@@ -35,7 +35,7 @@ class Tokenizer {
   }
 
  private:
-  bool is_blank(char c) const { return c == ' ' || (c == '\t' && delim_ != '\t'); }
+  bool is_blank(char c) const { return (c == ' ' || c == '\t') && c != delim_; }
   bool at_field_end() const {
     return pos_ >= s_.size() || s_[pos_] == delim_ || s_[pos_] == '\n' || s_[pos_] == '\r';
   }
@@ -68,8 +68,8 @@ class Tokenizer {
     const int64_t opened = line_;
     std::string out;
     while (true) {
-      SYN_CHECK_T(ValueError, pos_ < s_.size(), "read_csv: ", source_, " line ", opened, ": field ",
-                  number, " opens a quote that is never closed (expected a closing '\"')");
+      SYN_CHECK_T(ValueError, pos_ < s_.size(), "read_csv: ", source_, " line ", opened, ": field ", number,
+                  " opens a quote that is never closed (expected a closing '\"')");
       const char c = s_[pos_];
       if (c == '"') {
         if (pos_ + 1 < s_.size() && s_[pos_ + 1] == '"') {
@@ -101,16 +101,15 @@ class Tokenizer {
 }  // namespace
 
 std::string_view strip_bom(std::string_view text, const std::string& source) {
-  SYN_CHECK_T(ValueError,
-              !(text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")), "read_csv: ", source,
-              " is UTF-16 encoded (expected UTF-8 or ASCII text)");
+  SYN_CHECK_T(ValueError, !(text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")),
+              "read_csv: ", source, " is UTF-16 encoded (expected UTF-8 or ASCII text)");
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   return text;
 }
 
 std::vector<CsvRecord> tokenize_csv(std::string_view text, char delimiter, const std::string& source) {
-  SYN_CHECK_T(ValueError, delimiter != '"' && delimiter != '\n' && delimiter != '\r', "read_csv: ",
-              source, ": the delimiter cannot be a quote or a line break");
+  SYN_CHECK_T(ValueError, delimiter != '"' && delimiter != '\n' && delimiter != '\r', "read_csv: ", source,
+              ": the delimiter cannot be a quote or a line break");
   return Tokenizer(strip_bom(text, source), delimiter, source).run();
 }
 

@@ -26,8 +26,8 @@ std::filesystem::path data_dir() {
     if (!list.empty()) list += ", ";
     list += candidate.string();
   }
-  throw ValueError("data_dir: the dataset folder was not found; SYN_DATA_DIR is not set and none of " +
-                   list + " exists (set SYN_DATA_DIR to the folder holding the datasets)");
+  throw ValueError("data_dir: the dataset folder was not found; SYN_DATA_DIR is not set and none of " + list +
+                   " exists (set SYN_DATA_DIR to the folder holding the datasets)");
 }
 
 std::filesystem::path data_file(const std::string& name) {

@@ -27,10 +27,10 @@ struct DateTime {
   double second = 0.0;
   bool has_time = false;  // the cell carried a time of day
 
-  int day_of_week() const;      // 0 = Monday ... 6 = Sunday
-  double hour_of_day() const;   // hour + minute / 60 + second / 3600
-  int64_t days_since_epoch() const;  // 1970-01-01 is day 0
-  std::string iso() const;           // "2016-07-01 00:00:00"
+  int day_of_week() const;                  // 0 = Monday ... 6 = Sunday
+  double hour_of_day() const;               // hour + minute / 60 + second / 3600
+  int64_t days_since_epoch() const;         // 1970-01-01 is day 0
+  std::string iso() const;                  // "2016-07-01 00:00:00"
   static DateTime from_days(int64_t days);  // midnight of that day
 };
 

@@ -19,8 +19,8 @@ ForecastData ForecastData::prepare(Series series, const Protocol& protocol, Scal
   else if (d.split.val.size() > 0)
     d.val = make_windows(scaled, series.cols(), d.split.val, "validation", spec);
   const std::vector<double> target = series.column(0);
-  d.naive_mae = naive_one_step_mae(std::span(target).subspan(
-      static_cast<size_t>(d.split.train.begin), static_cast<size_t>(d.split.train.size())));
+  d.naive_mae = naive_one_step_mae(std::span(target).subspan(static_cast<size_t>(d.split.train.begin),
+                                                             static_cast<size_t>(d.split.train.size())));
   d.series = std::move(series);
   return d;
 }

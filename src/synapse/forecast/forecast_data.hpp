@@ -22,8 +22,7 @@ struct ForecastData {
                                // fraction is 0); paper: the test windows themselves
   double naive_mae = 0;        // naive one-step MAE of the training target, the MASE scale
 
-  static ForecastData prepare(Series series, const Protocol& protocol, ScalerKind scaler,
-                              WindowSpec spec);
+  static ForecastData prepare(Series series, const Protocol& protocol, ScalerKind scaler, WindowSpec spec);
 
   // predictions: (N, H) forecasts of `windows` in scaled units, scored in original units against
   // the unscaled series (ShapeError when the shape is not that of windows.targets).

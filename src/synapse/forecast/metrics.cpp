@@ -8,10 +8,9 @@
 namespace syn::forecast {
 
 // actual: (n)  predicted: (n)
-Metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted,
-                        double naive_mae) {
-  SYN_CHECK_T(ShapeError, actual.size() == predicted.size(), "metrics: ", actual.size(),
-              " actual values vs ", predicted.size(), " predictions");
+Metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted, double naive_mae) {
+  SYN_CHECK_T(ShapeError, actual.size() == predicted.size(), "metrics: ", actual.size(), " actual values vs ",
+              predicted.size(), " predictions");
   SYN_CHECK_T(ValueError, !actual.empty(), "metrics: no values to score");
   const double nan = std::numeric_limits<double>::quiet_NaN();
   double abs_sum = 0, sq_sum = 0, ape_sum = 0, sape_sum = 0;

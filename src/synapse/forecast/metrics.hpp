@@ -25,8 +25,7 @@ struct Metrics {
 };
 
 // ShapeError when the sizes differ, ValueError when there is nothing to score.
-Metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted,
-                        double naive_mae);
+Metrics compute_metrics(std::span<const double> actual, std::span<const double> predicted, double naive_mae);
 
 // mean |y[t] - y[t-1]| for t = 1..n-1; ValueError for fewer than 2 values.
 double naive_one_step_mae(std::span<const double> training_series);

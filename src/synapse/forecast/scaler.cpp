@@ -13,8 +13,8 @@ Scaler::Scaler(ScalerState state) : state_(std::move(state)) {
   SYN_CHECK_T(ValueError, state_.offset.size() == state_.scale.size(), "Scaler: state has ",
               state_.offset.size(), " offsets and ", state_.scale.size(), " scales");
   for (size_t c = 0; c < state_.scale.size(); ++c)
-    SYN_CHECK_T(ValueError, state_.scale[c] > 0 && std::isfinite(state_.scale[c]) &&
-                                std::isfinite(state_.offset[c]),
+    SYN_CHECK_T(ValueError,
+                state_.scale[c] > 0 && std::isfinite(state_.scale[c]) && std::isfinite(state_.offset[c]),
                 "Scaler: column ", c, " has offset ", state_.offset[c], " and scale ", state_.scale[c],
                 " (expected finite values and scale > 0)");
 }
@@ -23,9 +23,8 @@ void Scaler::fit(std::span<const double> values, int64_t cols, RowRange rows) {
   SYN_CHECK_T(ValueError, cols > 0 && values.size() % static_cast<size_t>(cols) == 0,
               "Scaler::fit: ", values.size(), " values do not form rows of ", cols, " columns");
   const int64_t total = static_cast<int64_t>(values.size()) / cols;
-  SYN_CHECK_T(ValueError, rows.begin >= 0 && rows.begin < rows.end && rows.end <= total,
-              "Scaler::fit: rows ", rows.begin, "..", rows.end, " are empty or outside the ", total,
-              " rows of the data");
+  SYN_CHECK_T(ValueError, rows.begin >= 0 && rows.begin < rows.end && rows.end <= total, "Scaler::fit: rows ",
+              rows.begin, "..", rows.end, " are empty or outside the ", total, " rows of the data");
   const auto at = [&](int64_t r, int64_t c) { return values[static_cast<size_t>(r * cols + c)]; };
   const double n = static_cast<double>(rows.size());
   ScalerState state{state_.kind, {}, {}};
@@ -73,14 +72,12 @@ void Scaler::inverse_transform(std::span<double> values) const {
 }
 
 double Scaler::inverse(double value, int64_t col) const {
-  SYN_CHECK_T(IndexError, col >= 0 && col < cols(), "Scaler::inverse: column ", col,
-              " is out of range for ", cols(), " fitted columns");
+  SYN_CHECK_T(IndexError, col >= 0 && col < cols(), "Scaler::inverse: column ", col, " is out of range for ",
+              cols(), " fitted columns");
   return value * state_.scale[static_cast<size_t>(col)] + state_.offset[static_cast<size_t>(col)];
 }
 
-std::string_view scaler_name(ScalerKind kind) {
-  return kind == ScalerKind::standard ? "standard" : "minmax";
-}
+std::string_view scaler_name(ScalerKind kind) { return kind == ScalerKind::standard ? "standard" : "minmax"; }
 
 ScalerKind scaler_from_name(std::string_view name) {
   if (name == "standard") return ScalerKind::standard;

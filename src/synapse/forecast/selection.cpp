@@ -20,8 +20,8 @@ const Column& numeric_column(const Table& table, const std::string& name, const 
 }  // namespace
 
 Series select_series(const Table& table, const Selection& selection) {
-  SYN_CHECK_T(ValueError, !selection.target.empty(), "select: no target column given for ",
-              table.source(), "; available columns: ", table.describe_columns());
+  SYN_CHECK_T(ValueError, !selection.target.empty(), "select: no target column given for ", table.source(),
+              "; available columns: ", table.describe_columns());
   std::vector<const Column*> columns{&numeric_column(table, selection.target, "target")};
   for (const std::string& name : selection.features) {
     if (name == selection.target) continue;
@@ -34,7 +34,8 @@ Series select_series(const Table& table, const Selection& selection) {
   series.source = table.source();
   for (const Column* c : columns) series.columns.push_back(c->name);
   const size_t cols = columns.size();
-  std::vector<double> last(cols, std::numeric_limits<double>::quiet_NaN());  // forward fill: the last value seen per column
+  std::vector<double> last(
+      cols, std::numeric_limits<double>::quiet_NaN());  // forward fill: the last value seen per column
   for (int64_t r = 0; r < table.rows(); ++r) {
     const size_t row = static_cast<size_t>(r);
     std::vector<double> values(cols);

@@ -34,7 +34,8 @@ Table make_synthetic(const SyntheticOptions& options) {
     temperature[i] = 12.0 + 7.0 * std::sin(kTwoPi * (h - 9.0) / 24.0) + u;
 
     const bool after = t >= regime_change;
-    const double daily = 12.0 * std::sin(kTwoPi * (h - 6.0) / 24.0) + 5.0 * std::sin(2.0 * kTwoPi * (h - 6.0) / 24.0);
+    const double daily =
+        12.0 * std::sin(kTwoPi * (h - 6.0) / 24.0) + 5.0 * std::sin(2.0 * kTwoPi * (h - 6.0) / 24.0);
     const double weekly = weekday >= 5 ? -15.0 : weekday == 4 ? -4.0 : 0.0;
     demand[i] = 100.0 + 0.004 * static_cast<double>(t) + (after ? 1.4 : 1.0) * daily + weekly +
                 0.8 * (temperature[i] - 12.0) + (after ? 25.0 : 0.0) + e;

@@ -42,8 +42,14 @@ bool Table::contains(std::string_view name) const {
 const Column& Table::column(std::string_view name) const {
   for (const Column& c : columns_)
     if (c.name == name) return c;
-  throw ValueError(detail::concat(source_, ": no column '", name,
-                                  "'; available columns: ", describe_columns()));
+  throw ValueError(
+      detail::concat(source_, ": no column '", name, "'; available columns: ", describe_columns()));
+}
+
+const Column& Table::column(int64_t index) const {
+  SYN_CHECK_T(IndexError, index >= 0 && index < cols(), source_, ": column index ", index,
+              " is out of range for ", cols(), " columns");
+  return columns_[static_cast<size_t>(index)];
 }
 
 std::string Table::describe_columns() const {
@@ -58,22 +64,21 @@ std::string Table::describe_columns() const {
 }
 
 void Table::add(Column column) {
-  SYN_CHECK_T(ValueError, column.size() == rows_, source_, ": column '", column.name, "' has ",
-              column.size(), " values, the table has ", rows_, " rows");
-  SYN_CHECK_T(ValueError, !contains(column.name), source_, ": duplicate column name '", column.name,
-              "'");
+  SYN_CHECK_T(ValueError, column.size() == rows_, source_, ": column '", column.name, "' has ", column.size(),
+              " values, the table has ", rows_, " rows");
+  SYN_CHECK_T(ValueError, !contains(column.name), source_, ": duplicate column name '", column.name, "'");
   columns_.push_back(std::move(column));
 }
 
 void Table::set_lines(std::vector<int64_t> lines) {
-  SYN_CHECK_T(ValueError, lines.empty() || static_cast<int64_t>(lines.size()) == rows_, source_,
-              ": ", lines.size(), " line numbers for ", rows_, " rows");
+  SYN_CHECK_T(ValueError, lines.empty() || static_cast<int64_t>(lines.size()) == rows_, source_, ": ",
+              lines.size(), " line numbers for ", rows_, " rows");
   lines_ = std::move(lines);
 }
 
 void Table::set_timestamps(std::vector<std::string> timestamps) {
-  SYN_CHECK_T(ValueError, timestamps.empty() || static_cast<int64_t>(timestamps.size()) == rows_,
-              source_, ": ", timestamps.size(), " timestamps for ", rows_, " rows");
+  SYN_CHECK_T(ValueError, timestamps.empty() || static_cast<int64_t>(timestamps.size()) == rows_, source_,
+              ": ", timestamps.size(), " timestamps for ", rows_, " rows");
   timestamps_ = std::move(timestamps);
 }
 

@@ -34,7 +34,7 @@ class Table {
   bool contains(std::string_view name) const;
   // ValueError naming the source and listing the available columns when `name` is unknown.
   const Column& column(std::string_view name) const;
-  const Column& column(int64_t index) const { return columns_.at(static_cast<size_t>(index)); }
+  const Column& column(int64_t index) const;  // IndexError when out of range
   // "open, high, close, Name (text)": the available columns, for error messages.
   std::string describe_columns() const;
 

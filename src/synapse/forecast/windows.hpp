@@ -27,8 +27,8 @@ struct WindowSpec {
 };
 
 struct Windows {
-  Tensor inputs;   // (N, L, F): every column of the scaled series, F = series.cols()
-  Tensor targets;  // (N, H): column 0 (the target) of the scaled series
+  Tensor inputs;                 // (N, L, F): every column of the scaled series, F = series.cols()
+  Tensor targets;                // (N, H): column 0 (the target) of the scaled series
   int64_t first_target_row = 0;  // series row of targets[0, 0]; window i starts its targets at +i
 
   int64_t count() const { return targets.size(0); }
