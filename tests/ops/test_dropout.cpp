@@ -55,29 +55,34 @@ TEST_CASE("dropout: reproducible from the generator state, and the generator adv
   CHECK(bitwise_equal(a, b));
   CHECK(!bitwise_equal(a, c));
   CHECK(!bitwise_equal(dropout(x, 0.4f, true, g1), a));  // next call, next mask
-  dropout(x, 0.4f, true, g2);  // one draw per call: g1 and g2 are in step again
+  dropout(x, 0.4f, true, g2);                            // one draw per call: g1 and g2 are in step again
   CHECK(g1.next_u64() == g2.next_u64());
 }
 
 TEST_CASE("dropout: the mask does not depend on the thread count") {
   const Tensor x = random_input(Shape{5, 3000}, 2);
-  check_thread_determinism("dropout", [](auto& in) {
-    Generator gen(5);
-    return dropout(in[0], 0.5f, true, gen);
-  }, {x});
+  check_thread_determinism("dropout",
+                           [](auto& in) {
+                             Generator gen(5);
+                             return dropout(in[0], 0.5f, true, gen);
+                           },
+                           {x});
 }
 
 TEST_CASE("dropout: gradient is the mask times the scale") {
   const Tensor x = random_input(Shape{4, 6}, 3);
-  check_gradients("dropout", [](auto& in) {
-    Generator gen(9);
-    return dropout(in[0], 0.3f, true, gen);
-  }, {x});
+  check_gradients("dropout",
+                  [](auto& in) {
+                    Generator gen(9);
+                    return dropout(in[0], 0.3f, true, gen);
+                  },
+                  {x});
   Tensor leaf = x.detach().clone().set_requires_grad();
   Generator gen(9);
   Tensor y = dropout(leaf, 0.3f, true, gen);
   y.backward(Tensor::ones(y.shape()));
-  for (int64_t i = 0; i < y.numel(); ++i) CHECK(leaf.grad().data()[i] == (y.data()[i] == 0.f ? 0.f : 1.f / 0.7f));
+  for (int64_t i = 0; i < y.numel(); ++i)
+    CHECK(leaf.grad().data()[i] == (y.data()[i] == 0.f ? 0.f : 1.f / 0.7f));
 }
 
 TEST_CASE("dropout: identity when not training or p == 0, without drawing") {
@@ -88,17 +93,17 @@ TEST_CASE("dropout: identity when not training or p == 0, without drawing") {
   CHECK(gen.next_u64() == untouched.next_u64());
 }
 
-TEST_CASE("dropout: NaN stays NaN, kept or dropped (0 * NaN)") {
+TEST_CASE("dropout: NaN stays NaN, kept or dropped (0 times NaN)") {
   Generator gen(2);
   Tensor y = dropout(Tensor::full(Shape{64}, NAN), 0.5f, true, gen);
   for (int64_t i = 0; i < 64; ++i) CHECK(std::isnan(y.data()[i]));
 }
 
-TEST_CASE("dropout: p outside [0, 1) is a ValueError naming the op") {
+TEST_CASE("dropout: p outside 0 <= p < 1 is a ValueError naming the op") {
   Generator gen(0);
   Tensor x = Tensor::ones(Shape{2, 2});
-  CHECK_THROWS_WITH_AS(dropout(x, 1.f, true, gen), doctest::Contains("dropout: p = 1 must be in [0, 1) (x (2, 2))"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(dropout(x, 1.f, true, gen),
+                       doctest::Contains("dropout: p = 1 must be in [0, 1) (x (2, 2))"), ValueError);
   CHECK_THROWS_AS(dropout(x, -0.1f, true, gen), ValueError);
   CHECK_THROWS_AS(dropout(x, NAN, true, gen), ValueError);
   CHECK_THROWS_AS(dropout(x, 1.5f, false, gen), ValueError);

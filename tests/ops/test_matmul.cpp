@@ -22,8 +22,8 @@ double ref_entry(const float* a, const float* b, int64_t k, int64_t n, int64_t i
 
 // Checks y[e] = a[a_of(e)] · b[b_of(e)] for every batch entry e of y.
 template <class AOf, class BOf>
-void check_product(const Tensor& y, const Tensor& a, const Tensor& b, int64_t m, int64_t k, int64_t n, AOf a_of,
-                   BOf b_of) {
+void check_product(const Tensor& y, const Tensor& a, const Tensor& b, int64_t m, int64_t k, int64_t n,
+                   AOf a_of, BOf b_of) {
   const int64_t batches = y.numel() / (m * n);
   for (int64_t e = 0; e < batches; ++e)
     for (int64_t i = 0; i < m; ++i)
@@ -38,28 +38,33 @@ TEST_CASE("matmul: 2-D values and gradients") {
   const Tensor a = random_input(Shape{3, 4}, 1), b = random_input(Shape{4, 5}, 2);
   Tensor y = matmul(a.detach(), b.detach());
   REQUIRE(y.shape() == Shape{3, 5});
-  check_product(y, a, b, 3, 4, 5, [](int64_t) { return 0; }, [](int64_t) { return 0; });
+  check_product(
+      y, a, b, 3, 4, 5, [](int64_t) { return 0; }, [](int64_t) { return 0; });
   check_gradients("matmul/2d", [](auto& in) { return matmul(in[0], in[1]); }, {a, b});
   // The same tensor on both sides: both gradients land in one buffer.
-  check_gradients("matmul/x*x", [](auto& in) { return matmul(in[0], in[0]); }, {random_input(Shape{4, 4}, 3)});
+  check_gradients("matmul/x*x", [](auto& in) { return matmul(in[0], in[0]); },
+                  {random_input(Shape{4, 4}, 3)});
 }
 
 TEST_CASE("matmul: batched with broadcast batch dims") {
   const Tensor a = random_input(Shape{2, 1, 3, 4}, 4), b = random_input(Shape{3, 4, 2}, 5);
   Tensor y = matmul(a.detach(), b.detach());
   REQUIRE(y.shape() == Shape{2, 3, 3, 2});
-  check_product(y, a, b, 3, 4, 2, [](int64_t e) { return e / 3; }, [](int64_t e) { return e % 3; });
+  check_product(
+      y, a, b, 3, 4, 2, [](int64_t e) { return e / 3; }, [](int64_t e) { return e % 3; });
   check_gradients("matmul/broadcast", [](auto& in) { return matmul(in[0], in[1]); }, {a, b});
   // a shared by every batch entry of b.
   const Tensor a2 = random_input(Shape{3, 4}, 6), b2 = random_input(Shape{2, 4, 5}, 7);
-  check_product(matmul(a2.detach(), b2.detach()), a2, b2, 3, 4, 5, [](int64_t) { return 0; },
-                [](int64_t e) { return e; });
+  check_product(
+      matmul(a2.detach(), b2.detach()), a2, b2, 3, 4, 5, [](int64_t) { return 0; },
+      [](int64_t e) { return e; });
   check_gradients("matmul/shared-a", [](auto& in) { return matmul(in[0], in[1]); }, {a2, b2});
   // b shared by every batch entry of a (computed as one folded product).
   const Tensor a3 = random_input(Shape{2, 3, 3, 4}, 8), b3 = random_input(Shape{1, 4, 5}, 9);
   Tensor y3 = matmul(a3.detach(), b3.detach());
   CHECK(y3.shape() == Shape{2, 3, 3, 5});
-  check_product(y3, a3, b3, 3, 4, 5, [](int64_t e) { return e; }, [](int64_t) { return 0; });
+  check_product(
+      y3, a3, b3, 3, 4, 5, [](int64_t e) { return e; }, [](int64_t) { return 0; });
   check_gradients("matmul/shared-b", [](auto& in) { return matmul(in[0], in[1]); }, {a3, b3});
 }
 
@@ -89,11 +94,11 @@ TEST_CASE("matmul: an empty inner size gives zeros") {
 
 TEST_CASE("matmul: shape errors name the op and both shapes") {
   Tensor a = Tensor::zeros(Shape{2, 3}), b = Tensor::zeros(Shape{4, 5});
-  CHECK_THROWS_WITH_AS(matmul(a, b), doctest::Contains("matmul: a (2, 3) and b (4, 5) have inner sizes 3 and 4"),
-                       ShapeError);
-  CHECK_THROWS_WITH_AS(matmul(Tensor::zeros(Shape{2, 2, 3}), Tensor::zeros(Shape{3, 3, 4})),
-                       doctest::Contains("matmul: batch dims of a (2, 2, 3) and b (3, 3, 4) cannot be broadcast"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(
+      matmul(a, b), doctest::Contains("matmul: a (2, 3) and b (4, 5) have inner sizes 3 and 4"), ShapeError);
+  CHECK_THROWS_WITH_AS(
+      matmul(Tensor::zeros(Shape{2, 2, 3}), Tensor::zeros(Shape{3, 3, 4})),
+      doctest::Contains("matmul: batch dims of a (2, 2, 3) and b (3, 3, 4) cannot be broadcast"), ShapeError);
   CHECK_THROWS_AS(matmul(Tensor::scalar(1.f), a), ShapeError);
   CHECK_THROWS_AS(matmul(Tensor::zeros(Shape{3}), a), ShapeError);
   CHECK_THROWS_AS(matmul(a, Tensor::zeros(Shape{2})), ShapeError);
@@ -106,12 +111,14 @@ TEST_CASE("bmm: values and gradients") {
   const Tensor a = random_input(Shape{3, 2, 4}, 15), b = random_input(Shape{3, 4, 5}, 16);
   Tensor y = bmm(a.detach(), b.detach());
   REQUIRE(y.shape() == Shape{3, 2, 5});
-  check_product(y, a, b, 2, 4, 5, [](int64_t e) { return e; }, [](int64_t e) { return e; });
+  check_product(
+      y, a, b, 2, 4, 5, [](int64_t e) { return e; }, [](int64_t e) { return e; });
   check_gradients("bmm", [](auto& in) { return bmm(in[0], in[1]); }, {a, b});
 }
 
-TEST_CASE("linear: y = x·wᵀ + b over any leading dims") {
-  const Tensor x = random_input(Shape{2, 3, 4}, 17), w = random_input(Shape{5, 4}, 18), b = random_input(Shape{5}, 19);
+TEST_CASE("linear: y = x times w transposed plus b, over any leading dims") {
+  const Tensor x = random_input(Shape{2, 3, 4}, 17), w = random_input(Shape{5, 4}, 18),
+               b = random_input(Shape{5}, 19);
   Tensor y = linear(x.detach(), w.detach(), b.detach());
   REQUIRE(y.shape() == Shape{2, 3, 5});
   for (int64_t r = 0; r < 6; ++r)
@@ -123,8 +130,10 @@ TEST_CASE("linear: y = x·wᵀ + b over any leading dims") {
   CHECK(linear(Tensor::ones(Shape{4}), w.detach()).shape() == Shape{5});
   check_gradients("linear", [](auto& in) { return linear(in[0], in[1], in[2]); }, {x, w, b});
   check_gradients("linear/no-bias", [](auto& in) { return linear(in[0], in[1]); }, {x, w});
-  check_gradients("linear/1d", [](auto& in) { return linear(in[0], in[1], in[2]); }, {random_input(Shape{4}, 20), w, b});
-  check_gradients("linear/frozen-x", [](auto& in) { return linear(in[0], in[1], in[2]); }, {x.detach(), w, b});
+  check_gradients("linear/1d", [](auto& in) { return linear(in[0], in[1], in[2]); },
+                  {random_input(Shape{4}, 20), w, b});
+  check_gradients("linear/frozen-x", [](auto& in) { return linear(in[0], in[1], in[2]); },
+                  {x.detach(), w, b});
 }
 
 TEST_CASE("linear: shape errors") {
@@ -142,7 +151,8 @@ TEST_CASE("matmul and linear: NaN reaches exactly the outputs it feeds") {
   CHECK(std::isnan(y.at({0, 1})));
   CHECK(y.at({1, 0}) == 3.f);
   CHECK(y.at({1, 1}) == 4.f);
-  Tensor l = linear(Tensor::from({1, 2}, Shape{1, 2}), Tensor::ones(Shape{2, 2}), Tensor::from({NAN, 0}, Shape{2}));
+  Tensor l =
+      linear(Tensor::from({1, 2}, Shape{1, 2}), Tensor::ones(Shape{2, 2}), Tensor::from({NAN, 0}, Shape{2}));
   CHECK(std::isnan(l.at({0, 0})));
   CHECK(l.at({0, 1}) == 3.f);
 }
@@ -154,6 +164,7 @@ TEST_CASE("matmul, bmm, linear: 1 and 2 threads give bitwise-identical results")
   check_thread_determinism("matmul/shared-a", [](auto& in) { return matmul(in[0], in[1]); }, {c, d});
   check_thread_determinism("bmm", [](auto& in) { return bmm(in[0], in[1]); },
                            {random_input(Shape{9, 4, 8}, 25), d});
-  check_thread_determinism("linear", [](auto& in) { return linear(in[0], in[1], in[2]); },
-                           {random_input(Shape{50, 8}, 26), random_input(Shape{30, 8}, 27), random_input(Shape{30}, 28)});
+  check_thread_determinism(
+      "linear", [](auto& in) { return linear(in[0], in[1], in[2]); },
+      {random_input(Shape{50, 8}, 26), random_input(Shape{30, 8}, 27), random_input(Shape{30}, 28)});
 }

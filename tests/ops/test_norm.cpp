@@ -33,8 +33,8 @@ ReferenceFn layer_norm_reference(int64_t rows, int64_t d, bool affine) {
 
 // x: (n, c, l) in in[0]; weight, bias (c) in in[1], in[2] when given. Batch statistics, or the
 // given running ones.
-ReferenceFn batch_norm_reference(int64_t n, int64_t c, int64_t l, bool affine, std::vector<double> run_mean = {},
-                                 std::vector<double> run_var = {}) {
+ReferenceFn batch_norm_reference(int64_t n, int64_t c, int64_t l, bool affine,
+                                 std::vector<double> run_mean = {}, std::vector<double> run_var = {}) {
   return [=](const std::vector<std::vector<double>>& in) {
     std::vector<double> y(in[0].size());
     const std::vector<double>& x = in[0];
@@ -68,15 +68,19 @@ GradcheckOptions tight(ReferenceFn ref) {
 TEST_CASE("layer_norm: gradients for x, weight and bias against a double-precision reference") {
   const Tensor x = random_input(Shape{2, 3, 4}, 1, -2.f, 2.f);
   const Tensor w = random_input(Shape{4}, 2, 0.5f, 1.5f), b = random_input(Shape{4}, 3);
-  check_gradients("layer_norm/affine", [](auto& in) { return layer_norm(in[0], Shape{4}, in[1], in[2]); }, {x, w, b},
-                  tight(layer_norm_reference(6, 4, true)));
-  check_gradients("layer_norm/plain", [](auto& in) { return layer_norm(in[0], Shape{4}); }, {x},
-                  tight(layer_norm_reference(6, 4, false)));
+  check_gradients(
+      "layer_norm/affine", [](auto& in) { return layer_norm(in[0], Shape{4}, in[1], in[2]); }, {x, w, b},
+      tight(layer_norm_reference(6, 4, true)));
+  check_gradients(
+      "layer_norm/plain", [](auto& in) { return layer_norm(in[0], Shape{4}); }, {x},
+      tight(layer_norm_reference(6, 4, false)));
   const Tensor w2 = random_input(Shape{3, 4}, 4, 0.5f, 1.5f), b2 = random_input(Shape{3, 4}, 5);
-  check_gradients("layer_norm/2-dims", [](auto& in) { return layer_norm_last(in[0], 2, in[1], in[2]); }, {x, w2, b2},
-                  tight(layer_norm_reference(2, 12, true)));
-  check_gradients("layer_norm/frozen-x", [](auto& in) { return layer_norm(in[0], Shape{4}, in[1], in[2]); },
-                  {x.detach(), w, b}, tight(layer_norm_reference(6, 4, true)));
+  check_gradients(
+      "layer_norm/2-dims", [](auto& in) { return layer_norm_last(in[0], 2, in[1], in[2]); }, {x, w2, b2},
+      tight(layer_norm_reference(2, 12, true)));
+  check_gradients(
+      "layer_norm/frozen-x", [](auto& in) { return layer_norm(in[0], Shape{4}, in[1], in[2]); },
+      {x.detach(), w, b}, tight(layer_norm_reference(6, 4, true)));
 }
 
 TEST_CASE("layer_norm: rows come out with mean 0 and variance 1; long rows too") {
@@ -98,13 +102,15 @@ TEST_CASE("layer_norm: NaN poisons its row only; bad shapes name the op") {
     CHECK(std::isnan(y.at({0, j})));
     CHECK(!std::isnan(y.at({1, j})));
   }
-  CHECK_THROWS_WITH_AS(layer_norm(x, Shape{4}),
-                       doctest::Contains("layer_norm: normalized shape (4) is not the (non-empty) trailing part of x's shape (2, 3)"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(
+      layer_norm(x, Shape{4}),
+      doctest::Contains(
+          "layer_norm: normalized shape (4) is not the (non-empty) trailing part of x's shape (2, 3)"),
+      ShapeError);
   CHECK_THROWS_AS(layer_norm(x, Shape{}), ShapeError);
   CHECK_THROWS_AS(layer_norm(x, Shape{1, 2, 3}), ShapeError);
-  CHECK_THROWS_WITH_AS(layer_norm(x, Shape{3}, Tensor::ones(Shape{4})), doctest::Contains("layer_norm: weight (4)"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(layer_norm(x, Shape{3}, Tensor::ones(Shape{4})),
+                       doctest::Contains("layer_norm: weight (4)"), ShapeError);
   CHECK_THROWS_WITH_AS(layer_norm(x, Shape{3}, Tensor(), Tensor::ones(Shape{1, 3})),
                        doctest::Contains("layer_norm: bias (1, 3)"), ShapeError);
   CHECK_THROWS_WITH_AS(layer_norm_last(x, 3), doctest::Contains("last 3 axes of shape (2, 3)"), IndexError);
@@ -117,8 +123,10 @@ TEST_CASE("batch_norm: training gradients against a double-precision reference, 
   auto train = [](auto& in) { return batch_norm(in[0], Tensor(), Tensor(), in[1], in[2], true); };
   check_gradients("batch_norm/train-2d", train, {x2, w, b}, tight(batch_norm_reference(6, 3, 1, true)));
   check_gradients("batch_norm/train-3d", train, {x3, w, b}, tight(batch_norm_reference(4, 3, 5, true)));
-  check_gradients("batch_norm/train-plain", [](auto& in) { return batch_norm(in[0], Tensor(), Tensor(), Tensor(), Tensor(), true); },
-                  {x3}, tight(batch_norm_reference(4, 3, 5, false)));
+  check_gradients(
+      "batch_norm/train-plain",
+      [](auto& in) { return batch_norm(in[0], Tensor(), Tensor(), Tensor(), Tensor(), true); }, {x3},
+      tight(batch_norm_reference(4, 3, 5, false)));
 }
 
 TEST_CASE("batch_norm: training updates the running statistics with the unbiased variance") {
@@ -168,7 +176,8 @@ TEST_CASE("batch_norm: bad inputs") {
                        doctest::Contains("batch_norm: x (3) must be (N, C) or (N, C, L)"), ShapeError);
   CHECK_THROWS_WITH_AS(batch_norm(x, Tensor(), Tensor(), Tensor::ones(Shape{4}), Tensor(), true),
                        doctest::Contains("batch_norm: weight (4) must be (3) for x (4, 3)"), ShapeError);
-  CHECK_THROWS_AS(batch_norm(x, Tensor::zeros(Shape{2}), Tensor::ones(Shape{2}), Tensor(), Tensor(), true), ShapeError);
+  CHECK_THROWS_AS(batch_norm(x, Tensor::zeros(Shape{2}), Tensor::ones(Shape{2}), Tensor(), Tensor(), true),
+                  ShapeError);
   CHECK_THROWS_WITH_AS(batch_norm(x, Tensor(), Tensor(), Tensor(), Tensor(), false),
                        doctest::Contains("evaluation mode needs running statistics"), ValueError);
   CHECK_THROWS_AS(batch_norm(x, Tensor::zeros(Shape{3}), Tensor(), Tensor(), Tensor(), true), ValueError);
@@ -177,8 +186,9 @@ TEST_CASE("batch_norm: bad inputs") {
 }
 
 TEST_CASE("layer_norm and batch_norm: 1 and 2 threads give bitwise-identical results") {
-  check_thread_determinism("layer_norm", [](auto& in) { return layer_norm(in[0], Shape{5000}, in[1], in[2]); },
-                           {random_input(Shape{9, 5000}, 16), random_input(Shape{5000}, 17), random_input(Shape{5000}, 18)});
+  check_thread_determinism(
+      "layer_norm", [](auto& in) { return layer_norm(in[0], Shape{5000}, in[1], in[2]); },
+      {random_input(Shape{9, 5000}, 16), random_input(Shape{5000}, 17), random_input(Shape{5000}, 18)});
   const Tensor w = random_input(Shape{9}, 19), b = random_input(Shape{9}, 20);
   auto train = [](auto& in) { return batch_norm(in[0], Tensor(), Tensor(), in[1], in[2], true); };
   check_thread_determinism("batch_norm/3d", train, {random_input(Shape{20, 9, 300}, 21), w, b});

@@ -30,13 +30,17 @@ TEST_CASE("reshape: a view with -1 inferred, a new handle, differentiable") {
   CHECK(y.to_vector() == x.to_vector());
   CHECK(reshape(x, {-1}).shape() == Shape{24});
   CHECK(reshape(Tensor::scalar(3.f), {1, 1}).shape() == Shape{1, 1});
-  check_gradients("reshape", [](auto& in) { return reshape(in[0], {6, -1}); }, {random_input(Shape{2, 3, 4}, 1)});
+  check_gradients("reshape",
+                  [](auto& in) {
+                    return reshape(in[0], {6, -1});
+                  },
+                  {random_input(Shape{2, 3, 4}, 1)});
 }
 
 TEST_CASE("reshape: bad sizes name the op and the shapes") {
   Tensor x = Tensor::zeros(Shape{2, 3});
-  CHECK_THROWS_WITH_AS(reshape(x, {4, -1}), doctest::Contains("reshape: cannot reshape shape (2, 3) into [4, -1]"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(reshape(x, {4, -1}),
+                       doctest::Contains("reshape: cannot reshape shape (2, 3) into [4, -1]"), ShapeError);
   CHECK_THROWS_WITH_AS(reshape(x, {5}), doctest::Contains("(2, 3)"), ShapeError);
   CHECK_THROWS_WITH_AS(reshape(x, {-1, -1}), doctest::Contains("more than one -1"), ShapeError);
   CHECK_THROWS_AS(reshape(x, {-2, 3}), ShapeError);
@@ -54,13 +58,19 @@ TEST_CASE("transpose and permute: values and gradients") {
     for (int64_t j = 0; j < 3; ++j)
       for (int64_t k = 0; k < 4; ++k) CHECK(p.at({k, i, j}) == z.at({i, j, k}));
   CHECK(transpose(z, -1, 0).at({3, 1, 0}) == z.at({0, 1, 3}));
-  check_gradients("permute", [](auto& in) { return permute(in[0], {1, 2, 0}); }, {random_input(Shape{2, 3, 4}, 2)});
-  check_gradients("transpose", [](auto& in) { return transpose(in[0], 1, 2); }, {random_input(Shape{2, 3, 4}, 3)});
+  check_gradients("permute",
+                  [](auto& in) {
+                    return permute(in[0], {1, 2, 0});
+                  },
+                  {random_input(Shape{2, 3, 4}, 2)});
+  check_gradients("transpose", [](auto& in) { return transpose(in[0], 1, 2); },
+                  {random_input(Shape{2, 3, 4}, 3)});
 }
 
 TEST_CASE("transpose and permute: bad axes") {
   Tensor x = Tensor::zeros(Shape{2, 3});
-  CHECK_THROWS_WITH_AS(permute(x, {0}), doctest::Contains("permute: dims [0] do not match the rank of shape (2, 3)"),
+  CHECK_THROWS_WITH_AS(permute(x, {0}),
+                       doctest::Contains("permute: dims [0] do not match the rank of shape (2, 3)"),
                        ShapeError);
   CHECK_THROWS_WITH_AS(permute(x, {1, 1}), doctest::Contains("repeated"), ValueError);
   CHECK_THROWS_WITH_AS(permute(x, {0, 2}), doctest::Contains("permute: axis 2"), IndexError);
@@ -128,7 +138,11 @@ TEST_CASE("concat and stack: values") {
 TEST_CASE("concat and stack: gradients, including inputs that need none") {
   const Tensor a = random_input(Shape{2, 3, 2}, 5), b = random_input(Shape{2, 1, 2}, 6);
   Tensor constant = random_input(Shape{2, 2, 2}, 7).detach();
-  check_gradients("concat/axis1", [](auto& in) { return concat({in[0], in[1], in[2]}, 1); }, {a, b, constant});
+  check_gradients("concat/axis1",
+                  [](auto& in) {
+                    return concat({in[0], in[1], in[2]}, 1);
+                  },
+                  {a, b, constant});
   check_gradients("concat/axis0", [](auto& in) { return concat({in[0], in[1]}, 0); }, {a, a});
   check_gradients("stack/axis2", [](auto& in) { return stack({in[0], in[1]}, 2); }, {a, a});
   check_gradients("stack/axis0", [](auto& in) { return stack({in[0], in[0], in[1]}, 0); }, {b, b});
@@ -150,8 +164,7 @@ TEST_CASE("unfold: sliding windows as a new last axis (PatchTST patching)") {
   Tensor x = counting(Shape{2, 7});
   Tensor y = unfold(x, 1, 3, 2);  // windows starting at 0, 2, 4
   REQUIRE(y.shape() == Shape{2, 3, 3});
-  CHECK(y.to_vector() ==
-        std::vector<float>{0, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9, 9, 10, 11, 11, 12, 13});
+  CHECK(y.to_vector() == std::vector<float>{0, 1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9, 9, 10, 11, 11, 12, 13});
   // Along a middle axis: y[o, w, i, s] = x[o, w * step + s, i].
   Tensor z = counting(Shape{2, 5, 3});
   Tensor u = unfold(z, 1, 2, 3);
@@ -176,8 +189,8 @@ TEST_CASE("unfold: gradients with overlapping and disjoint windows") {
 
 TEST_CASE("unfold: bad window sizes") {
   Tensor x = Tensor::zeros(Shape{2, 3});
-  CHECK_THROWS_WITH_AS(unfold(x, 1, 4, 1), doctest::Contains("unfold: window size 4 exceeds size 3 of axis 1"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(unfold(x, 1, 4, 1),
+                       doctest::Contains("unfold: window size 4 exceeds size 3 of axis 1"), ShapeError);
   CHECK_THROWS_WITH_AS(unfold(x, 1, 2, 0), doctest::Contains("unfold: size 2 and step 0"), ValueError);
   CHECK_THROWS_AS(unfold(x, 1, 0, 1), ValueError);
   CHECK_THROWS_AS(unfold(x, 2, 1, 1), IndexError);

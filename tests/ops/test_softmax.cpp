@@ -42,17 +42,22 @@ GradcheckOptions tight(ReferenceFn ref) {
 
 TEST_CASE("softmax: gradients against a double-precision reference, last and middle axis") {
   const Tensor x = random_input(Shape{2, 3, 4}, 1, -3.f, 3.f);
-  check_gradients("softmax/last", [](auto& in) { return softmax(in[0], -1); }, {x}, tight(reference(6, 4, 1, false)));
-  check_gradients("softmax/middle", [](auto& in) { return softmax(in[0], 1); }, {x}, tight(reference(2, 3, 4, false)));
-  check_gradients("softmax/first", [](auto& in) { return softmax(in[0], 0); }, {x}, tight(reference(1, 2, 12, false)));
+  check_gradients(
+      "softmax/last", [](auto& in) { return softmax(in[0], -1); }, {x}, tight(reference(6, 4, 1, false)));
+  check_gradients(
+      "softmax/middle", [](auto& in) { return softmax(in[0], 1); }, {x}, tight(reference(2, 3, 4, false)));
+  check_gradients(
+      "softmax/first", [](auto& in) { return softmax(in[0], 0); }, {x}, tight(reference(1, 2, 12, false)));
 }
 
 TEST_CASE("log_softmax: gradients against a double-precision reference, last and middle axis") {
   const Tensor x = random_input(Shape{2, 3, 4}, 2, -3.f, 3.f);
-  check_gradients("log_softmax/last", [](auto& in) { return log_softmax(in[0], 2); }, {x},
-                  tight(reference(6, 4, 1, true)));
-  check_gradients("log_softmax/middle", [](auto& in) { return log_softmax(in[0], -2); }, {x},
-                  tight(reference(2, 3, 4, true)));
+  check_gradients(
+      "log_softmax/last", [](auto& in) { return log_softmax(in[0], 2); }, {x},
+      tight(reference(6, 4, 1, true)));
+  check_gradients(
+      "log_softmax/middle", [](auto& in) { return log_softmax(in[0], -2); }, {x},
+      tight(reference(2, 3, 4, true)));
 }
 
 TEST_CASE("softmax: long rows (several reduction blocks) sum to one and match the reference") {
@@ -93,7 +98,9 @@ TEST_CASE("softmax: -inf entries get 0 (log: -inf); an all -inf slice gives NaN,
     Tensor x = axis == 1 ? Tensor::from({-INFINITY, 0, 0, -INFINITY, -INFINITY, -INFINITY}, Shape{2, 3})
                          : Tensor::from({-INFINITY, -INFINITY, 0, -INFINITY, 0, -INFINITY}, Shape{3, 2});
     Tensor y = softmax(x, axis), l = log_softmax(x, axis);
-    auto at = [&](const Tensor& t, int64_t slice, int64_t j) { return axis == 1 ? t.at({slice, j}) : t.at({j, slice}); };
+    auto at = [&](const Tensor& t, int64_t slice, int64_t j) {
+      return axis == 1 ? t.at({slice, j}) : t.at({j, slice});
+    };
     CHECK(at(y, 0, 0) == 0.f);
     CHECK(at(y, 0, 1) == 0.5f);
     CHECK(at(l, 0, 0) == -INFINITY);
@@ -110,8 +117,8 @@ TEST_CASE("softmax: NaN poisons its slice only") {
     Tensor x = Tensor::from({0, NAN, 1, 2}, Shape{2, 2});
     Tensor y = softmax(x, axis), l = log_softmax(x, axis);
     // axis 1: slice 0 is row {0, NaN}; axis 0: slice 1 is column {NaN, 2}.
-    const std::vector<bool> poisoned = axis == 1 ? std::vector<bool>{true, true, false, false}
-                                                 : std::vector<bool>{false, true, false, true};
+    const std::vector<bool> poisoned =
+        axis == 1 ? std::vector<bool>{true, true, false, false} : std::vector<bool>{false, true, false, true};
     for (int64_t i = 0; i < 4; ++i) {
       CHECK(std::isnan(y.data()[i]) == poisoned[i]);
       CHECK(std::isnan(l.data()[i]) == poisoned[i]);
@@ -135,6 +142,7 @@ TEST_CASE("softmax: bad axis, and a saved output modified in place") {
   Tensor a = random_input(Shape{2, 3}, 5);
   Tensor y = softmax(a, 1);
   y.mutable_data()[0] = 0.f;
-  CHECK_THROWS_WITH_AS(y.backward(Tensor::ones(Shape{2, 3})), doctest::Contains("SoftmaxBackward"), AutogradError);
+  CHECK_THROWS_WITH_AS(y.backward(Tensor::ones(Shape{2, 3})), doctest::Contains("SoftmaxBackward"),
+                       AutogradError);
   Tape::current().clear();
 }

@@ -50,9 +50,9 @@ struct BatchNormBackward : Node {
         const double sum_gy = channel_sum(s, ic, [&](int64_t o) { return detail::blocked_sum(gy + o, l); });
         // sum(gy * xhat) = rstd * sum(gy * (x - mean))
         const double sum_gy_xhat = r * channel_sum(s, ic, [&](int64_t o) {
-          k.add_scalar(px + o, -m, tmp.data(), l);
-          return detail::blocked_dot(gy + o, tmp.data(), l);
-        });
+                                     k.add_scalar(px + o, -m, tmp.data(), l);
+                                     return detail::blocked_dot(gy + o, tmp.data(), l);
+                                   });
         if (gb) gb[ic] += static_cast<float>(sum_gy);
         if (gw) gw[ic] += static_cast<float>(sum_gy_xhat);
         if (!gx) continue;
@@ -85,7 +85,8 @@ void check_channel_vector(const Tensor& t, const Layout& s, const Shape& xs, con
 Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, const Tensor& weight,
                   const Tensor& bias, bool training, float momentum, float eps) {
   const Shape& xs = x.shape();
-  SYN_CHECK_T(ShapeError, xs.rank() == 2 || xs.rank() == 3, "batch_norm: x ", xs, " must be (N, C) or (N, C, L)");
+  SYN_CHECK_T(ShapeError, xs.rank() == 2 || xs.rank() == 3, "batch_norm: x ", xs,
+              " must be (N, C) or (N, C, L)");
   Layout s{xs[0], xs[1], xs.rank() == 3 ? xs[2] : 1};
   check_channel_vector(running_mean, s, xs, "running_mean");
   check_channel_vector(running_var, s, xs, "running_var");
@@ -116,7 +117,8 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
         const double count = static_cast<double>(s.count());
         mean[ic] = static_cast<float>(
             channel_sum(s, ic, [&](int64_t o) { return detail::blocked_sum(px + o, l); }) / count);
-        const double sq = channel_sum(s, ic, [&](int64_t o) { return detail::blocked_sum_sq_diff(px + o, mean[ic], l); });
+        const double sq =
+            channel_sum(s, ic, [&](int64_t o) { return detail::blocked_sum_sq_diff(px + o, mean[ic], l); });
         rstd[ic] = 1.f / std::sqrt(static_cast<float>(sq / count) + eps);
         unbiased_var[ic] = sq / (count - 1);
       } else {

@@ -49,7 +49,8 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
   const float* pm = keep_scale.data();
   float* py = y.mutable_data();
   const auto& k = kernels::active();
-  parallel_for(x.numel(), detail::kElementwiseGrain, [&](int64_t b, int64_t e) { k.mul(px + b, pm + b, py + b, e - b); });
+  parallel_for(x.numel(), detail::kElementwiseGrain,
+               [&](int64_t b, int64_t e) { k.mul(px + b, pm + b, py + b, e - b); });
   if (auto* node = record<DropoutBackward>({&x}, {&y})) node->keep_scale = std::move(keep_scale);
   return y;
 }

@@ -11,7 +11,9 @@
 namespace syn {
 namespace {
 
-int64_t row_grain(int64_t d) { return std::max<int64_t>(1, detail::kElementwiseGrain / std::max<int64_t>(d, 1)); }
+int64_t row_grain(int64_t d) {
+  return std::max<int64_t>(1, detail::kElementwiseGrain / std::max<int64_t>(d, 1));
+}
 
 // xhat: (rows, d) = (x - mean) * rstd, row by row.
 Tensor normalized(const float* x, const std::vector<float>& mean, const std::vector<float>& rstd, int64_t d) {
@@ -50,8 +52,10 @@ struct LayerNormBackward : Node {
         for (int64_t r = r0; r < r1; ++r) {
           const float* gyr = gy + r * d;
           const float* xhr = xh + r * d;
-          if (w) k.mul(gyr, w, g.data(), d);
-          else std::copy(gyr, gyr + d, g.begin());
+          if (w)
+            k.mul(gyr, w, g.data(), d);
+          else
+            std::copy(gyr, gyr + d, g.begin());
           const float mean_g = detail::blocked_sum(g.data(), d) / static_cast<float>(d);
           const float mean_gx = detail::blocked_dot(g.data(), xhr, d) / static_cast<float>(d);
           k.add_scalar(g.data(), -mean_g, g.data(), d);
@@ -76,7 +80,8 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   SYN_CHECK_T(ShapeError, fits, "layer_norm: normalized shape ", normalized_shape,
               " is not the (non-empty) trailing part of x's shape ", xs);
   SYN_CHECK_T(ShapeError, !weight.defined() || weight.shape() == normalized_shape, "layer_norm: weight ",
-              weight.defined() ? weight.shape().str() : "", " must have the normalized shape ", normalized_shape);
+              weight.defined() ? weight.shape().str() : "", " must have the normalized shape ",
+              normalized_shape);
   SYN_CHECK_T(ShapeError, !bias.defined() || bias.shape() == normalized_shape, "layer_norm: bias ",
               bias.defined() ? bias.shape().str() : "", " must have the normalized shape ", normalized_shape);
   SYN_CHECK_T(ValueError, eps >= 0.f, "layer_norm: eps ", eps, " must be >= 0 (x ", xs, ")");

@@ -158,8 +158,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   SYN_CHECK_T(ShapeError, as.rank() >= 1 && bs.rank() >= 1, "matmul: a ", as, " and b ", bs,
               " must both have at least one axis");
   const int64_t ka = as[as.rank() - 1], kb = bs.rank() == 1 ? bs[0] : bs[bs.rank() - 2];
-  SYN_CHECK_T(ShapeError, ka == kb, "matmul: a ", as, " and b ", bs, " have inner sizes ", ka, " and ",
-              kb);
+  SYN_CHECK_T(ShapeError, ka == kb, "matmul: a ", as, " and b ", bs, " have inner sizes ", ka, " and ", kb);
   if (as.rank() >= 2 && bs.rank() >= 2) return batched(a, b, "matmul", "MatmulBackward");
   // A 1-D operand gets a unit axis, which is dropped from the result.
   const Tensor a2 = as.rank() == 1 ? reshape(a, {1, ka}) : a;
@@ -173,8 +172,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 
 Tensor bmm(const Tensor& a, const Tensor& b) {
   const Shape &as = a.shape(), &bs = b.shape();
-  SYN_CHECK_T(ShapeError, as.rank() == 3 && bs.rank() == 3 && as[0] == bs[0] && as[2] == bs[1], "bmm: a ",
-              as, " and b ", bs, " must be (B, M, K) and (B, K, N)");
+  SYN_CHECK_T(ShapeError, as.rank() == 3 && bs.rank() == 3 && as[0] == bs[0] && as[2] == bs[1], "bmm: a ", as,
+              " and b ", bs, " must be (B, M, K) and (B, K, N)");
   return batched(a, b, "bmm", "BmmBackward");
 }
 
@@ -193,9 +192,10 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
   float* py = y.mutable_data();
   if (bias.defined()) {
     const float* pb = bias.data();
-    parallel_for(rows, std::max<int64_t>(1, kGemmGrain / std::max<int64_t>(m, 1)), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) std::memcpy(py + r * m, pb, sizeof(float) * m);
-    });
+    parallel_for(rows, std::max<int64_t>(1, kGemmGrain / std::max<int64_t>(m, 1)),
+                 [&](int64_t r0, int64_t r1) {
+                   for (int64_t r = r0; r < r1; ++r) std::memcpy(py + r * m, pb, sizeof(float) * m);
+                 });
   }
   gemm(Trans::no, Trans::yes, rows, m, k, 1.f, x.data(), k, w.data(), k, bias.defined() ? 1.f : 0.f, py, m);
   if (auto* node = record<LinearBackward>({&x, &w, &bias}, {&y})) {

@@ -70,8 +70,7 @@ struct NarrowBackward : Node {
   }
 };
 
-Tensor permute_as(const Tensor& x, const std::vector<int64_t>& given, const char* op,
-                  const char* node_name) {
+Tensor permute_as(const Tensor& x, const std::vector<int64_t>& given, const char* op, const char* node_name) {
   const Shape& xs = x.shape();
   std::vector<int64_t> dims = given;
   SYN_CHECK_T(ShapeError, static_cast<int64_t>(dims.size()) == xs.rank(), op, ": dims ", dims_str(given),
@@ -114,8 +113,8 @@ Tensor reshape(const Tensor& x, const std::vector<int64_t>& dims) {
     }
   }
   if (inferred >= 0) {
-    SYN_CHECK_T(ShapeError, known != 0 && x.numel() % known == 0, "reshape: cannot reshape shape ",
-                x.shape(), " into ", dims_str(dims));
+    SYN_CHECK_T(ShapeError, known != 0 && x.numel() % known == 0, "reshape: cannot reshape shape ", x.shape(),
+                " into ", dims_str(dims));
     out[inferred] = x.numel() / known;
   }
   const Shape shape(out);

@@ -15,7 +15,9 @@ struct JoinLayout {
   std::vector<int64_t> begin, width;
 };
 
-int64_t row_grain(int64_t row) { return std::max<int64_t>(1, detail::kElementwiseGrain / std::max<int64_t>(row, 1)); }
+int64_t row_grain(int64_t row) {
+  return std::max<int64_t>(1, detail::kElementwiseGrain / std::max<int64_t>(row, 1));
+}
 
 struct JoinBackward : Node {
   const char* op = "ConcatBackward";

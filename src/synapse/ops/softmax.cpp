@@ -166,7 +166,9 @@ Tensor softmax_op(const Tensor& x, int64_t axis, bool log, const char* op) {
 
 }  // namespace
 
-Tensor softmax(const Tensor& x, int64_t axis) { return softmax_op<SoftmaxBackward>(x, axis, false, "softmax"); }
+Tensor softmax(const Tensor& x, int64_t axis) {
+  return softmax_op<SoftmaxBackward>(x, axis, false, "softmax");
+}
 Tensor log_softmax(const Tensor& x, int64_t axis) {
   return softmax_op<LogSoftmaxBackward>(x, axis, true, "log_softmax");
 }
