@@ -94,14 +94,14 @@ Tensor& Node::grad_buffer(int input) {
   return leaf_grad_handle_[input];
 }
 
-bool should_record(std::initializer_list<const Tensor*> inputs) {
+bool should_record(std::span<const Tensor* const> inputs) {
   if (!grad_enabled()) return false;
   for (const Tensor* t : inputs)
     if (t && t->defined() && t->requires_grad()) return true;
   return false;
 }
 
-void attach_node(std::shared_ptr<Node> node, std::initializer_list<const Tensor*> inputs,
+void attach_node(std::shared_ptr<Node> node, std::span<const Tensor* const> inputs,
                  std::initializer_list<Tensor*> outputs) {
   Tape& tape = Tape::current();
   std::vector<Node::Edge> edges;

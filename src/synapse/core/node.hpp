@@ -15,6 +15,7 @@
 // which records the version; get() in backward refuses to run if the tensor was modified in place
 // after the forward pass, naming the node and the tensor's shape.
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,19 +86,27 @@ class Node {
 };
 
 // True if any of the inputs requires grad and grad mode is on: then the op must record a node.
-bool should_record(std::initializer_list<const Tensor*> inputs);
+bool should_record(std::span<const Tensor* const> inputs);
+inline bool should_record(std::initializer_list<const Tensor*> inputs) {
+  return should_record(std::span<const Tensor* const>(inputs.begin(), inputs.size()));
+}
 
 // Creates node N (if should_record), wires it to `inputs`, appends it to the thread's tape and
 // marks `outputs` as produced by it. Returns nullptr when nothing needs recording, so ops write:
 //   if (auto* node = record<AddBackward>({&a, &b}, {&y})) { node->a_shape = a.shape(); ... }
+// Ops with a run-time number of inputs (concat, stack) pass them as a span (e.g. a std::vector).
 template <class N>
-N* record(std::initializer_list<const Tensor*> inputs, std::initializer_list<Tensor*> outputs);
+N* record(std::span<const Tensor* const> inputs, std::initializer_list<Tensor*> outputs);
+template <class N>
+N* record(std::initializer_list<const Tensor*> inputs, std::initializer_list<Tensor*> outputs) {
+  return record<N>(std::span<const Tensor* const>(inputs.begin(), inputs.size()), outputs);
+}
 
-void attach_node(std::shared_ptr<Node> node, std::initializer_list<const Tensor*> inputs,
+void attach_node(std::shared_ptr<Node> node, std::span<const Tensor* const> inputs,
                  std::initializer_list<Tensor*> outputs);
 
 template <class N>
-N* record(std::initializer_list<const Tensor*> inputs, std::initializer_list<Tensor*> outputs) {
+N* record(std::span<const Tensor* const> inputs, std::initializer_list<Tensor*> outputs) {
   if (!should_record(inputs)) return nullptr;
   auto node = std::make_shared<N>();
   N* raw = node.get();
