@@ -99,7 +99,7 @@ TEST_CASE("init: normal_, uniform_ and constants") {
   CHECK_THROWS_WITH_AS(init::zeros_(undefined), doctest::Contains("init::constant_"), ValueError);
 }
 
-TEST_CASE("init: same generator state gives the same values; the version is bumped") {
+TEST_CASE("init: same generator state gives the same values, and the version is bumped") {
   Tensor a = Tensor::empty(Shape{8, 8}), b = Tensor::empty(Shape{8, 8});
   Generator g1(9, 1), g2(9, 1), g3(9, 2);
   const uint64_t v = a.version();

@@ -157,7 +157,7 @@ TEST_CASE("module: state_dict round trip copies values in place") {
   CHECK(b.layer1->norm1->running_mean.to_vector() == a.layer1->norm1->running_mean.to_vector());
 }
 
-TEST_CASE("module: state_dict shares storage; clone for a snapshot") {
+TEST_CASE("module: state_dict shares storage (clone for a snapshot)") {
   Model m;
   const StateDict live = m.state_dict();
   m.head->bias.fill_(3.f);

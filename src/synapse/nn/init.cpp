@@ -8,7 +8,7 @@
 namespace syn::nn::init {
 namespace {
 // Note [Mask invariants] 2: an initialiser must not revive dead entries.
-Tensor& zero_dead(Tensor& t) {
+Tensor zero_dead(Tensor t) {
   if (const auto& mask = t.mask()) {
     float* p = t.mutable_data();
     for (int64_t i = 0; i < t.numel(); ++i)
@@ -30,7 +30,7 @@ Fans fans(const Shape& shape) {
   return {shape[1] * receptive, shape[0] * receptive};
 }
 
-Tensor& uniform_(Tensor& t, Generator& gen, double low, double high) {
+Tensor uniform_(Tensor t, Generator& gen, double low, double high) {
   check_defined(t, "uniform_");
   SYN_CHECK_T(ValueError, low <= high, "init::uniform_: low ", low, " > high ", high);
   float* p = t.mutable_data();
@@ -39,7 +39,7 @@ Tensor& uniform_(Tensor& t, Generator& gen, double low, double high) {
   return zero_dead(t);
 }
 
-Tensor& normal_(Tensor& t, Generator& gen, double mean, double stddev) {
+Tensor normal_(Tensor t, Generator& gen, double mean, double stddev) {
   check_defined(t, "normal_");
   SYN_CHECK_T(ValueError, stddev >= 0, "init::normal_: negative standard deviation ", stddev);
   float* p = t.mutable_data();
@@ -48,15 +48,15 @@ Tensor& normal_(Tensor& t, Generator& gen, double mean, double stddev) {
   return zero_dead(t);
 }
 
-Tensor& constant_(Tensor& t, double value) {
+Tensor constant_(Tensor t, double value) {
   check_defined(t, "constant_");
   t.fill_(static_cast<float>(value));
   return zero_dead(t);
 }
-Tensor& zeros_(Tensor& t) { return constant_(t, 0.0); }
-Tensor& ones_(Tensor& t) { return constant_(t, 1.0); }
+Tensor zeros_(Tensor t) { return constant_(t, 0.0); }
+Tensor ones_(Tensor t) { return constant_(t, 1.0); }
 
-Tensor& kaiming_uniform_(Tensor& t, Generator& gen, double a, FanMode mode) {
+Tensor kaiming_uniform_(Tensor t, Generator& gen, double a, FanMode mode) {
   check_defined(t, "kaiming_uniform_");
   if (t.numel() == 0) return t;  // torch: initialising a zero-element tensor is a no-op
   const Fans f = fans(t.shape());
@@ -67,7 +67,7 @@ Tensor& kaiming_uniform_(Tensor& t, Generator& gen, double a, FanMode mode) {
   return uniform_(t, gen, -bound, bound);
 }
 
-Tensor& xavier_uniform_(Tensor& t, Generator& gen, double gain) {
+Tensor xavier_uniform_(Tensor t, Generator& gen, double gain) {
   check_defined(t, "xavier_uniform_");
   if (t.numel() == 0) return t;
   const Fans f = fans(t.shape());
@@ -76,7 +76,7 @@ Tensor& xavier_uniform_(Tensor& t, Generator& gen, double gain) {
   return uniform_(t, gen, -bound, bound);
 }
 
-void linear_(Tensor& weight, Tensor& bias, Generator& gen) {
+void linear_(Tensor weight, Tensor bias, Generator& gen) {
   kaiming_uniform_(weight, gen, std::sqrt(5.0));
   if (!bias.defined()) return;
   const int64_t fan_in = fans(weight.shape()).fan_in;
@@ -84,7 +84,7 @@ void linear_(Tensor& weight, Tensor& bias, Generator& gen) {
   uniform_(bias, gen, -bound, bound);
 }
 
-void recurrent_(Tensor& t, Generator& gen, int64_t hidden_size) {
+void recurrent_(Tensor t, Generator& gen, int64_t hidden_size) {
   SYN_CHECK_T(ValueError, hidden_size > 0, "init::recurrent_: hidden_size must be positive, got ",
               hidden_size);
   const double bound = 1.0 / std::sqrt(static_cast<double>(hidden_size));
