@@ -66,9 +66,8 @@ class Optimizer {
     }
   }
 
-  const char* name_;
-
  private:
+  const char* name_;
   std::vector<Tensor> params_;
   double lr_;
   std::vector<std::shared_ptr<const Mask>> synced_masks_;
