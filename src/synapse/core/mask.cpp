@@ -1,5 +1,7 @@
 #include "synapse/core/mask.hpp"
 
+#include <bit>
+
 namespace syn {
 
 Mask::Mask(const std::vector<uint8_t>& live)
@@ -10,6 +12,17 @@ Mask::Mask(const std::vector<uint8_t>& live)
       ++nnz_;
     }
   }
+}
+
+const std::vector<int64_t>& Mask::live_indices() const {
+  std::call_once(live_indices_built_, [this] {
+    live_indices_.reserve(static_cast<size_t>(nnz_));
+    for (size_t w = 0; w < bits_.size(); ++w) {
+      for (uint64_t word = bits_[w]; word != 0; word &= word - 1)
+        live_indices_.push_back(static_cast<int64_t>(w * 64) + std::countr_zero(word));
+    }
+  });
+  return live_indices_;
 }
 
 }  // namespace syn

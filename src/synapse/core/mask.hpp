@@ -14,6 +14,7 @@
 // The pruning layer decides masks; every other layer honours them without depending on pruning/.
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <vector>
 
 namespace syn {
@@ -27,11 +28,16 @@ class Mask {
   int64_t nnz() const { return nnz_; }
   double density() const { return numel_ ? static_cast<double>(nnz_) / numel_ : 1.0; }
   bool live(int64_t i) const { return (bits_[static_cast<size_t>(i >> 6)] >> (i & 63)) & 1u; }
+  // The live entries' indices in increasing order (nnz of them), built on first use (thread-safe)
+  // and kept, so that elementwise passes over a masked tensor (optimizer steps) cost nnz, not numel.
+  const std::vector<int64_t>& live_indices() const;
 
  private:
   int64_t numel_ = 0;
   int64_t nnz_ = 0;
   std::vector<uint64_t> bits_;  // packed, bit i of word i/64
+  mutable std::once_flag live_indices_built_;
+  mutable std::vector<int64_t> live_indices_;
 };
 
 }  // namespace syn

@@ -1,0 +1,73 @@
+#include "synapse/nn/adam.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "synapse/core/error.hpp"
+
+namespace syn::nn {
+
+Adam::Adam(std::vector<Tensor> params, double lr, const AdamOptions& options)
+    : Adam(std::move(params), lr, options, false, "Adam") {}
+
+AdamW::AdamW(std::vector<Tensor> params, double lr, const AdamWOptions& options)
+    : Adam(std::move(params), lr, options, true, "AdamW") {}
+
+Adam::Adam(std::vector<Tensor> params, double lr, const AdamOptions& options, bool decoupled,
+           const char* name)
+    : Optimizer(std::move(params), lr, name),
+      options_(options),
+      decoupled_(decoupled),
+      state_(this->params().size()) {
+  SYN_CHECK_T(ValueError, options.eps >= 0.0, name, ": invalid eps ", options.eps);
+  SYN_CHECK_T(ValueError, options.beta1 >= 0.0 && options.beta1 < 1.0, name, ": invalid beta1 ",
+              options.beta1);
+  SYN_CHECK_T(ValueError, options.beta2 >= 0.0 && options.beta2 < 1.0, name, ": invalid beta2 ",
+              options.beta2);
+  SYN_CHECK_T(ValueError, options.weight_decay >= 0.0, name, ": invalid weight_decay ", options.weight_decay);
+}
+
+// Scalars are computed in double and rounded to float once, as torch passes Python floats to float
+// kernels; the float operations run in torch's order.
+void Adam::update(size_t index, Tensor& param, const Tensor& grad) {
+  AdamState& s = state_[index];
+  if (s.step == 0) {
+    s.exp_avg = Tensor::zeros(param.shape());
+    s.exp_avg_sq = Tensor::zeros(param.shape());
+    if (options_.amsgrad) s.max_exp_avg_sq = Tensor::zeros(param.shape());
+  }
+  sync_state_with_mask(index, param, {&s.exp_avg, &s.exp_avg_sq, &s.max_exp_avg_sq});
+  ++s.step;
+
+  const double lr = this->lr(), t = static_cast<double>(s.step);
+  const double bias_correction1 = 1.0 - std::pow(options_.beta1, t);
+  const double bias_correction2 = 1.0 - std::pow(options_.beta2, t);
+  const float neg_step_size = static_cast<float>(-(lr / bias_correction1));
+  const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
+  const float beta1 = static_cast<float>(options_.beta1), beta2 = static_cast<float>(options_.beta2);
+  const float one_minus_beta1 = static_cast<float>(1.0 - options_.beta1);
+  const float one_minus_beta2 = static_cast<float>(1.0 - options_.beta2);
+  const float eps = static_cast<float>(options_.eps);
+  const float wd = static_cast<float>(options_.weight_decay);
+  const float decay = static_cast<float>(1.0 - lr * options_.weight_decay);
+  const bool l2 = !decoupled_ && options_.weight_decay != 0.0, decoupled = decoupled_;
+  const bool amsgrad = options_.amsgrad;
+
+  const float* g = grad.data();
+  float* p = param.mutable_data();
+  float* m = s.exp_avg.mutable_data();
+  float* v = s.exp_avg_sq.mutable_data();
+  float* v_max = amsgrad ? s.max_exp_avg_sq.mutable_data() : nullptr;
+  for_each_live(param, [=](int64_t i) {
+    const float gi = l2 ? g[i] + wd * p[i] : g[i];
+    if (decoupled) p[i] = p[i] * decay;
+    m[i] = m[i] * beta1 + one_minus_beta1 * gi;
+    v[i] = v[i] * beta2 + one_minus_beta2 * gi * gi;
+    float v_hat = v[i];
+    if (amsgrad) v_hat = v_max[i] = std::isnan(v[i]) ? v[i] : std::max(v_max[i], v[i]);
+    const float denom = std::sqrt(v_hat) / bc2_sqrt + eps;
+    p[i] = p[i] + neg_step_size * m[i] / denom;
+  });
+}
+
+}  // namespace syn::nn

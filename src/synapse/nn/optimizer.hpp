@@ -1,0 +1,76 @@
+#pragma once
+// Optimizer: the base of Sgd, Adam and AdamW. It holds the parameter list and the learning rate,
+// runs step() under NoGradGuard and leaves the per-element update rule to the subclass.
+//
+// Note [Masked optimizer steps]
+// How every optimizer keeps Note [Mask invariants] 4:
+// - A step visits only the live entries of a masked parameter (Mask::live_indices), so it costs
+//   nnz, not numel. Dead weights (exactly 0 by invariant 2) and their state are never written:
+//   weight decay and momentum cannot revive them, and dead gradient entries are ignored.
+// - State (moment buffers) is allocated zero-filled. When a parameter's mask changes between steps
+//   (a pruning decision), the state entries that became dead are zeroed once (cost numel, once per
+//   new mask); entries a regrowth revives restart from zero state.
+// - Each entry is updated on its own, so parallel chunks write disjoint entries and a step is
+//   bitwise identical for any thread count (Note [Determinism]).
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <vector>
+
+#include "synapse/core/mask.hpp"
+#include "synapse/core/parallel.hpp"
+#include "synapse/core/tensor.hpp"
+
+namespace syn::nn {
+
+class Optimizer {
+ public:
+  // `name` prefixes error messages. Throws ValueError for an empty list, an undefined, non-leaf or
+  // repeated parameter, or a negative lr.
+  Optimizer(std::vector<Tensor> params, double lr, const char* name);
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  // One update of every parameter that has a gradient; parameters without one are skipped (torch).
+  // Writes go through mutable_data(), so each updated parameter's version is bumped.
+  void step();
+  // Drops every parameter's gradient.
+  void zero_grad();
+
+  double lr() const { return lr_; }
+  void set_lr(double lr);  // for learning-rate schedules (lr_schedule.hpp)
+  const std::vector<Tensor>& params() const { return params_; }
+
+ protected:
+  // Updates params()[index] from its gradient (same shape, defined).
+  virtual void update(size_t index, Tensor& param, const Tensor& grad) = 0;
+
+  // Zeroes the entries of `state` that are dead under param's mask if the mask changed since the
+  // last call for this index (Note [Masked optimizer steps]). Call before each update.
+  void sync_state_with_mask(size_t index, const Tensor& param, std::initializer_list<Tensor*> state);
+
+  // Calls f(i) for every live entry i of param (every entry without a mask), in parallel chunks.
+  template <class F>
+  static void for_each_live(const Tensor& param, F&& f) {
+    constexpr int64_t kGrain = 8192;
+    if (const auto& mask = param.mask()) {
+      const int64_t* live = mask->live_indices().data();
+      parallel_for(mask->nnz(), kGrain, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k) f(live[k]);
+      });
+    } else {
+      parallel_for(param.numel(), kGrain, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) f(i);
+      });
+    }
+  }
+
+ private:
+  const char* name_;
+  std::vector<Tensor> params_;
+  double lr_;
+  std::vector<std::shared_ptr<const Mask>> synced_masks_;
+};
+
+}  // namespace syn::nn
