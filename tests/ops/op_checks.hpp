@@ -62,7 +62,8 @@ void check_error(F&& f, std::initializer_list<std::string> parts) {
   } catch (const E& e) {
     const std::string message = e.what();
     for (const std::string& p : parts)
-      CHECK_MESSAGE(message.find(p) != std::string::npos, "'" << message << "' does not mention '" << p << "'");
+      CHECK_MESSAGE(message.find(p) != std::string::npos,
+                    "'" << message << "' does not mention '" << p << "'");
   }
 }
 

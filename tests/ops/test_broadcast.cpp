@@ -47,19 +47,26 @@ TEST_CASE("broadcast_shapes follows the NumPy rules") {
 
 TEST_CASE("broadcast_shapes: impossible broadcasts name the op and both shapes") {
   check_error<ShapeError>([] { broadcast_shapes("add", Shape{3}, Shape{4}); }, {"add", "(3)", "(4)"});
-  check_error<ShapeError>([] { broadcast_shapes("mul", Shape{2, 3}, Shape{3, 2}); }, {"mul", "(2, 3)", "(3, 2)"});
+  check_error<ShapeError>(
+      [] {
+        broadcast_shapes("mul", Shape{2, 3}, Shape{3, 2});
+      },
+      {"mul", "(2, 3)", "(3, 2)"});
   check_error<ShapeError>([] { broadcast_shapes("sub", Shape{0}, Shape{2}); }, {"sub", "(0)", "(2)"});
-  check_error<ShapeError>([] { add(Tensor::zeros(Shape{2, 5}), Tensor::zeros(Shape{3, 1})); },
-                          {"add", "(2, 5)", "(3, 1)"});
+  check_error<ShapeError>(
+      [] {
+        add(Tensor::zeros(Shape{2, 5}), Tensor::zeros(Shape{3, 1}));
+      },
+      {"add", "(2, 5)", "(3, 1)"});
 }
 
 TEST_CASE("the binary driver matches a naive loop on every path, bitwise, with 1 and 2 threads") {
   // equal, one-element right/left, row, column, outer product, general, leading-axis broadcast
   const std::vector<std::pair<Shape, Shape>> cases = {
-      {Shape{7, 5}, Shape{7, 5}},       {Shape{7, 5}, Shape{1, 1, 1}}, {Shape{}, Shape{3, 4}},
-      {Shape{9, 6}, Shape{6}},          {Shape{9, 6}, Shape{9, 1}},    {Shape{9, 1}, Shape{1, 6}},
-      {Shape{3, 1, 5}, Shape{4, 5}},    {Shape{2, 3, 1, 5}, Shape{3, 4, 1}},
-      {Shape{1, 6}, Shape{4, 3, 6}},    {Shape{1, 4, 1}, Shape{5, 1, 3}}};
+      {Shape{7, 5}, Shape{7, 5}},      {Shape{7, 5}, Shape{1, 1, 1}},       {Shape{}, Shape{3, 4}},
+      {Shape{9, 6}, Shape{6}},         {Shape{9, 6}, Shape{9, 1}},          {Shape{9, 1}, Shape{1, 6}},
+      {Shape{3, 1, 5}, Shape{4, 5}},   {Shape{2, 3, 1, 5}, Shape{3, 4, 1}}, {Shape{1, 6}, Shape{4, 3, 6}},
+      {Shape{1, 4, 1}, Shape{5, 1, 3}}};
   const auto& k = kernels::active();
   for (const auto& [sa, sb] : cases) {
     const Tensor a = constant(sa, 1), b = constant(sb, 2);
@@ -75,7 +82,8 @@ TEST_CASE("the binary driver matches a naive loop on every path, bitwise, with 1
         REQUIRE(ys[op].shape() == out);
         for (int64_t i = 0; i < out.numel(); ++i) {
           float expected;
-          fns[op](a.data() + broadcast_source(i, sa, out), b.data() + broadcast_source(i, sb, out), &expected, 1);
+          fns[op](a.data() + broadcast_source(i, sa, out), b.data() + broadcast_source(i, sb, out), &expected,
+                  1);
           CHECK_MESSAGE(std::memcmp(&expected, ys[op].data() + i, sizeof(float)) == 0,
                         "op " << op << " " << sa << " with " << sb << " at " << i << ": " << ys[op].data()[i]
                               << " vs " << expected);
@@ -115,7 +123,8 @@ TEST_CASE("sum_to adds fixed blocks in index order (Note [Reduction order])") {
     float total = 0.f;
     for (int64_t b = 0; b < n; b += kReduceBlock) {
       float partial = 0.f;
-      for (int64_t r = b; r < std::min(n, b + kReduceBlock); ++r) k.add(&partial, rows.data() + r * 3 + j, &partial, 1);
+      for (int64_t r = b; r < std::min(n, b + kReduceBlock); ++r)
+        k.add(&partial, rows.data() + r * 3 + j, &partial, 1);
       total += partial;
     }
     CHECK(std::memcmp(&total, by_rows.data() + j, sizeof(float)) == 0);
@@ -125,7 +134,8 @@ TEST_CASE("sum_to adds fixed blocks in index order (Note [Reduction order])") {
   const Tensor by_cols = sum_to(cols, Shape{3, 1});
   for (int64_t o = 0; o < 3; ++o) {
     float total = 0.f;
-    for (int64_t b = 0; b < n; b += kReduceBlock) total += k.sum(cols.data() + o * n + b, std::min(kReduceBlock, n - b));
+    for (int64_t b = 0; b < n; b += kReduceBlock)
+      total += k.sum(cols.data() + o * n + b, std::min(kReduceBlock, n - b));
     CHECK(std::memcmp(&total, by_cols.data() + o, sizeof(float)) == 0);
   }
 }
@@ -139,18 +149,22 @@ TEST_CASE("sum_to: a shape that does not broadcast to the gradient is a ShapeErr
 
 TEST_CASE("expand repeats values and its gradient is sum_to") {
   const Tensor x = Tensor::from({1.f, 2.f, 3.f}, Shape{3, 1});
-  CHECK(expand(x, Shape{2, 3, 2}).to_vector() ==
-        std::vector<float>{1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3});
-  const std::vector<std::pair<Shape, Shape>> cases = {
-      {Shape{3, 1}, Shape{2, 3, 4}}, {Shape{4}, Shape{3, 4}}, {Shape{}, Shape{2, 2}},
-      {Shape{2, 1, 3}, Shape{2, 5, 3}}, {Shape{2, 3}, Shape{2, 3}}};
+  CHECK(expand(x, Shape{2, 3, 2}).to_vector() == std::vector<float>{1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3});
+  const std::vector<std::pair<Shape, Shape>> cases = {{Shape{3, 1}, Shape{2, 3, 4}},
+                                                      {Shape{4}, Shape{3, 4}},
+                                                      {Shape{}, Shape{2, 2}},
+                                                      {Shape{2, 1, 3}, Shape{2, 5, 3}},
+                                                      {Shape{2, 3}, Shape{2, 3}}};
   for (const auto& [from, to] : cases) {
     const Tensor in = random_input(from, 6);
     GradcheckOptions o;
     o.atol = 1e-5;
     o.rtol = 1e-5;
-    o.reference = [from, to](const std::vector<std::vector<double>>& v) { return broadcast_ref(v[0], from, to); };
-    check_gradients("expand", [to](auto& v) { return expand(v[0], to); }, {in}, o);
+    o.reference = [from, to](const std::vector<std::vector<double>>& v) {
+      return broadcast_ref(v[0], from, to);
+    };
+    check_gradients(
+        "expand", [to](auto& v) { return expand(v[0], to); }, {in}, o);
   }
 }
 

@@ -43,9 +43,9 @@ const BinaryCase kBinary[] = {
 };
 
 // Operand shapes: equal, broadcast in both, row, scalar each side, leading axes.
-const std::pair<Shape, Shape> kShapes[] = {
-    {Shape{2, 3}, Shape{2, 3}}, {Shape{3, 1, 4}, Shape{2, 1}}, {Shape{4}, Shape{3, 4}},
-    {Shape{}, Shape{2, 3}},     {Shape{2, 3}, Shape{1}},       {Shape{2, 1, 3}, Shape{1, 4, 1}}};
+const std::pair<Shape, Shape> kShapes[] = {{Shape{2, 3}, Shape{2, 3}}, {Shape{3, 1, 4}, Shape{2, 1}},
+                                           {Shape{4}, Shape{3, 4}},    {Shape{}, Shape{2, 3}},
+                                           {Shape{2, 3}, Shape{1}},    {Shape{2, 1, 3}, Shape{1, 4, 1}}};
 
 struct UnaryCase {
   const char* name;
@@ -70,7 +70,8 @@ TEST_CASE("add, sub, mul, div: gradients with broadcasting in both operands") {
       const Tensor a = random_input(sa, 11), b = random_input(sb, 12, c.b_low, c.b_high);
       const Shape out = broadcast_shapes("test", sa, sb);
       const std::string name = std::string(c.name) + " " + sa.str() + " " + sb.str();
-      check_gradients(name, [&c](auto& v) { return c.op(v[0], v[1]); }, {a, b}, tight(binary_ref(sa, sb, out, c.ref)));
+      check_gradients(
+          name, [&c](auto& v) { return c.op(v[0], v[1]); }, {a, b}, tight(binary_ref(sa, sb, out, c.ref)));
       check_gradients(name + "/float", [&c](auto& v) { return c.op(v[0], v[1]); }, {a, b});
     }
   }
@@ -108,7 +109,9 @@ TEST_CASE("tensor-scalar overloads: values and gradients") {
       {"x / 4", [](const Tensor& t) { return div(t, 4.f); }, [](double v) { return v / 4; }},
       {"2 / x", [](const Tensor& t) { return div(2.f, t); }, [](double v) { return 2 / v; }},
   };
-  for (const Case& c : cases) check_gradients(c.name, [&c](auto& v) { return c.op(v[0]); }, {x}, tight(unary_ref(c.ref)));
+  for (const Case& c : cases)
+    check_gradients(
+        c.name, [&c](auto& v) { return c.op(v[0]); }, {x}, tight(unary_ref(c.ref)));
   // A constant operand is exact: x / 3 is a true division, not x * (1/3).
   const Tensor q = div(x, 3.f);
   for (int64_t i = 0; i < x.numel(); ++i) CHECK(q.data()[i] == x.data()[i] / 3.f);
@@ -132,20 +135,22 @@ TEST_CASE("operators spell the elementwise ops") {
   Tape::current().clear();
   // A composed expression differentiates through every operator.
   auto ref = [](const std::vector<std::vector<double>>& v) {
-    const auto x = broadcast_ref(v[0], Shape{2, 3}, Shape{2, 3}), y = broadcast_ref(v[1], Shape{3}, Shape{2, 3});
+    const auto x = broadcast_ref(v[0], Shape{2, 3}, Shape{2, 3}),
+               y = broadcast_ref(v[1], Shape{3}, Shape{2, 3});
     std::vector<double> r(x.size());
     for (size_t i = 0; i < r.size(); ++i) r[i] = -((x[i] * y[i] + 2) / (3 - x[i]) - y[i] / 2 + 1 / y[i]);
     return r;
   };
-  check_gradients("expression",
-                  [](auto& v) { return -((v[0] * v[1] + 2.f) / (3.f - v[0]) - v[1] / 2.f + 1.f / v[1]); },
-                  {a, b}, tight(ref));
+  check_gradients(
+      "expression", [](auto& v) { return -((v[0] * v[1] + 2.f) / (3.f - v[0]) - v[1] / 2.f + 1.f / v[1]); },
+      {a, b}, tight(ref));
 }
 
 TEST_CASE("neg, exp, log, sqrt, abs: gradients against double-precision references") {
   for (const UnaryCase& c : kUnary) {
     const Tensor x = random_input(Shape{3, 5}, 17, c.low, c.high);
-    check_gradients(c.name, [&c](auto& v) { return c.op(v[0]); }, {x}, tight(unary_ref(c.ref)));
+    check_gradients(
+        c.name, [&c](auto& v) { return c.op(v[0]); }, {x}, tight(unary_ref(c.ref)));
   }
 }
 
@@ -153,12 +158,14 @@ TEST_CASE("pow with a constant exponent: gradients, and p == 0") {
   const Tensor any = random_input(Shape{3, 4}, 18, -2.f, 2.f);
   const Tensor positive = random_input(Shape{3, 4}, 19, 0.3f, 2.f);
   for (float p : {2.f, 3.f, -1.f}) {
-    check_gradients("pow " + std::to_string(p), [p](auto& v) { return pow(v[0], p); }, {any},
-                    tight(unary_ref([p](double x) { return std::pow(x, double(p)); })));
+    check_gradients(
+        "pow " + std::to_string(p), [p](auto& v) { return pow(v[0], p); }, {any},
+        tight(unary_ref([p](double x) { return std::pow(x, double(p)); })));
   }
   for (float p : {0.5f, -1.5f, 2.7f}) {
-    check_gradients("pow " + std::to_string(p), [p](auto& v) { return pow(v[0], p); }, {positive},
-                    tight(unary_ref([p](double x) { return std::pow(x, double(p)); })));
+    check_gradients(
+        "pow " + std::to_string(p), [p](auto& v) { return pow(v[0], p); }, {positive},
+        tight(unary_ref([p](double x) { return std::pow(x, double(p)); })));
   }
   // x^0 = 1 with gradient 0 everywhere, also at 0 (PyTorch's convention).
   Tensor x = Tensor::from({0.f, 2.f, -3.f}, Shape{3}).set_requires_grad();
@@ -170,11 +177,15 @@ TEST_CASE("pow with a constant exponent: gradients, and p == 0") {
 
 TEST_CASE("pow of two tensors: gradients in base and exponent with broadcasting") {
   const Tensor a = random_input(Shape{3, 1}, 20, 0.5f, 2.f), b = random_input(Shape{1, 4}, 21, -2.f, 2.f);
-  check_gradients("pow(a, b)", [](auto& v) { return pow(v[0], v[1]); }, {a, b},
-                  tight(binary_ref(Shape{3, 1}, Shape{1, 4}, Shape{3, 4}, [](double x, double e) { return std::pow(x, e); })));
+  check_gradients(
+      "pow(a, b)", [](auto& v) { return pow(v[0], v[1]); }, {a, b},
+      tight(binary_ref(Shape{3, 1}, Shape{1, 4}, Shape{3, 4},
+                       [](double x, double e) { return std::pow(x, e); })));
   const Tensor c = random_input(Shape{2, 3}, 22, 0.5f, 2.f), d = random_input(Shape{3}, 23, -2.f, 2.f);
-  check_gradients("pow(c, d)", [](auto& v) { return pow(v[0], v[1]); }, {c, d},
-                  tight(binary_ref(Shape{2, 3}, Shape{3}, Shape{2, 3}, [](double x, double e) { return std::pow(x, e); })));
+  check_gradients(
+      "pow(c, d)", [](auto& v) { return pow(v[0], v[1]); }, {c, d},
+      tight(
+          binary_ref(Shape{2, 3}, Shape{3}, Shape{2, 3}, [](double x, double e) { return std::pow(x, e); })));
   // At a == 0 with b >= 0 the exponent gets 0 (not 0·log 0 = NaN); b == 0 gives the base 0.
   Tensor base = Tensor::from({0.f, 0.f, 2.f}, Shape{3}).set_requires_grad();
   Tensor exponent = Tensor::from({2.f, 0.f, 0.f}, Shape{3}).set_requires_grad();
@@ -196,8 +207,9 @@ TEST_CASE("clamp: gradient inside [lo, hi] including the bounds, 0 outside") {
   y.backward(Tensor::full(Shape{5}, 3.f));
   CHECK(x.grad().to_vector() == std::vector<float>{0.f, 3.f, 3.f, 3.f, 0.f});
   const Tensor r = random_input(Shape{4, 5}, 24, -2.f, 2.f);
-  check_gradients("clamp", [](auto& v) { return clamp(v[0], -0.5f, 0.7f); }, {r},
-                  tight(unary_ref([](double v) { return std::min(std::max(v, -0.5), 0.7); })));
+  check_gradients(
+      "clamp", [](auto& v) { return clamp(v[0], -0.5f, 0.7f); }, {r},
+      tight(unary_ref([](double v) { return std::min(std::max(v, -0.5), 0.7); })));
   check_error<ValueError>([] { clamp(Tensor::zeros(Shape{2}), 1.f, -1.f); }, {"clamp", "1", "-1", "(2)"});
 }
 
@@ -220,7 +232,8 @@ TEST_CASE("where: values and gradients routed by the condition, all three broadc
     for (size_t i = 0; i < r.size(); ++i) r[i] = c[i] != 0 ? x[i] : z[i];
     return r;
   };
-  check_gradients("where", [cond](auto& v) { return where(cond, v[0], v[1]); }, {a, b}, tight(ref));
+  check_gradients(
+      "where", [cond](auto& v) { return where(cond, v[0], v[1]); }, {a, b}, tight(ref));
   // A scalar branch collects the gradient of every position it was chosen for.
   Tensor s = Tensor::scalar(1.f).set_requires_grad();
   Tensor t = Tensor::zeros(Shape{3}).set_requires_grad();
@@ -241,7 +254,8 @@ TEST_CASE("elementwise ops: 1 and 2 threads give bitwise-identical results") {
   }
   check_thread_determinism("pow(a, b)", [](auto& v) { return pow(v[0], v[1]); }, {col, row});
   check_thread_determinism("pow(x, 2.5)", [](auto& v) { return pow(v[0], 2.5f); }, {a});
-  for (const UnaryCase& c : kUnary) check_thread_determinism(c.name, [&c](auto& v) { return c.op(v[0]); }, {a});
+  for (const UnaryCase& c : kUnary)
+    check_thread_determinism(c.name, [&c](auto& v) { return c.op(v[0]); }, {a});
   check_thread_determinism("clamp", [](auto& v) { return clamp(v[0], 0.8f, 1.5f); }, {a});
   std::vector<float> alternating(64);
   for (size_t i = 0; i < alternating.size(); ++i) alternating[i] = static_cast<float>(i % 2);
@@ -267,7 +281,8 @@ TEST_CASE("elementwise ops: NaN in gives NaN out") {
   CHECK(std::isnan(where(one, nan, one).data()[0]));
   CHECK(where(Tensor::zeros(Shape{2}), nan, one).data()[0] == 1.f);
   // NaN reaches the gradient of the piecewise ops too (Note [Subgradients]).
-  for (auto op : {+[](const Tensor& t) { return abs(t); }, +[](const Tensor& t) { return clamp(t, -1.f, 1.f); }}) {
+  for (auto op :
+       {+[](const Tensor& t) { return abs(t); }, +[](const Tensor& t) { return clamp(t, -1.f, 1.f); }}) {
     Tensor x = Tensor::from({NAN, 0.5f}, Shape{2}).set_requires_grad();
     op(x).backward(Tensor::ones(Shape{2}));
     CHECK(std::isnan(x.grad().data()[0]));

@@ -25,8 +25,10 @@ struct LossCase {
 
 std::vector<LossCase> cases() {
   return {
-      {"mse_loss", [](auto& p, auto& t, Reduction r) { return mse_loss(p, t, r); }, [](double d) { return d * d; }},
-      {"mae_loss", [](auto& p, auto& t, Reduction r) { return mae_loss(p, t, r); }, [](double d) { return std::fabs(d); }},
+      {"mse_loss", [](auto& p, auto& t, Reduction r) { return mse_loss(p, t, r); },
+       [](double d) { return d * d; }},
+      {"mae_loss", [](auto& p, auto& t, Reduction r) { return mae_loss(p, t, r); },
+       [](double d) { return std::fabs(d); }},
       {"huber_loss", [](auto& p, auto& t, Reduction r) { return huber_loss(p, t, 1.f, r); },
        [](double d) { return std::fabs(d) <= 1 ? 0.5 * d * d : std::fabs(d) - 0.5; }},
       {"huber_loss(0.3)", [](auto& p, auto& t, Reduction r) { return huber_loss(p, t, 0.3f, r); },
@@ -45,21 +47,25 @@ ReferenceFn loss_ref(std::function<double(double)> f, Reduction r) {
   };
 }
 
-const char* reduction_name(Reduction r) { return r == Reduction::mean ? "mean" : r == Reduction::sum ? "sum" : "none"; }
+const char* reduction_name(Reduction r) {
+  return r == Reduction::mean ? "mean" : r == Reduction::sum ? "sum" : "none";
+}
 
 }  // namespace
 
 TEST_CASE("losses: values and gradients in pred and target for every reduction") {
   // Differences span both sides of each Huber threshold.
-  const Tensor pred = random_input(Shape{3, 5}, 41, -2.f, 2.f), target = random_input(Shape{3, 5}, 42, -2.f, 2.f);
+  const Tensor pred = random_input(Shape{3, 5}, 41, -2.f, 2.f),
+               target = random_input(Shape{3, 5}, 42, -2.f, 2.f);
   for (const LossCase& c : cases()) {
     for (Reduction r : {Reduction::mean, Reduction::sum, Reduction::none}) {
       GradcheckOptions o;
       o.atol = 1e-5;
       o.rtol = 1e-4;
       o.reference = loss_ref(c.per_element, r);
-      check_gradients(c.name + "/" + reduction_name(r), [&c, r](auto& v) { return c.loss(v[0], v[1], r); },
-                      {pred, target}, o);
+      check_gradients(
+          c.name + "/" + reduction_name(r), [&c, r](auto& v) { return c.loss(v[0], v[1], r); },
+          {pred, target}, o);
     }
   }
   // The default reduction is the mean.
@@ -112,8 +118,8 @@ TEST_CASE("losses: 1 and 2 threads give bitwise-identical results") {
   const Tensor pred = random_input(Shape{n}, 43, -3.f, 3.f), target = random_input(Shape{n}, 44, -3.f, 3.f);
   for (const LossCase& c : cases())
     for (Reduction r : {Reduction::mean, Reduction::sum, Reduction::none})
-      check_thread_determinism(c.name + "/" + reduction_name(r), [&c, r](auto& v) { return c.loss(v[0], v[1], r); },
-                               {pred, target});
+      check_thread_determinism(c.name + "/" + reduction_name(r),
+                               [&c, r](auto& v) { return c.loss(v[0], v[1], r); }, {pred, target});
 }
 
 TEST_CASE("losses: NaN in gives NaN out") {

@@ -36,8 +36,8 @@ class BroadcastLayout {
   int64_t offset(int k, int64_t row) const;
 
  private:
-  std::vector<int64_t> outer_sizes_;                  // merged axes except the inner one
-  std::vector<std::vector<int64_t>> outer_strides_;   // [operand][axis]
+  std::vector<int64_t> outer_sizes_;                 // merged axes except the inner one
+  std::vector<std::vector<int64_t>> outer_strides_;  // [operand][axis]
   std::vector<bool> repeats_;
   int64_t rows_ = 1;
   int64_t inner_ = 1;

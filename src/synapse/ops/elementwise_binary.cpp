@@ -51,8 +51,10 @@ struct MulBackward : Node {
   const char* name() const override { return "MulBackward"; }
   void backward(const std::vector<Tensor>& grads) override {
     const Tensor& g = grads[0];
-    if (needs_grad(0)) accumulate_grad(0, sum_to(broadcast_binary(name(), g, b.get(*this), table().mul), input_shape(0)));
-    if (needs_grad(1)) accumulate_grad(1, sum_to(broadcast_binary(name(), g, a.get(*this), table().mul), input_shape(1)));
+    if (needs_grad(0))
+      accumulate_grad(0, sum_to(broadcast_binary(name(), g, b.get(*this), table().mul), input_shape(0)));
+    if (needs_grad(1))
+      accumulate_grad(1, sum_to(broadcast_binary(name(), g, a.get(*this), table().mul), input_shape(1)));
   }
 };
 
@@ -63,7 +65,8 @@ struct DivBackward : Node {
   void backward(const std::vector<Tensor>& grads) override {
     const Tensor& g = grads[0];
     const Tensor& divisor = b.get(*this);
-    if (needs_grad(0)) accumulate_grad(0, sum_to(broadcast_binary(name(), g, divisor, table().div), input_shape(0)));
+    if (needs_grad(0))
+      accumulate_grad(0, sum_to(broadcast_binary(name(), g, divisor, table().div), input_shape(0)));
     if (needs_grad(1)) {
       const Tensor gy = broadcast_binary(name(), g, y.get(*this), table().mul);
       const Tensor t = sum_to(broadcast_binary(name(), gy, divisor, table().div), input_shape(1));

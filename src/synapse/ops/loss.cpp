@@ -77,7 +77,7 @@ struct LossBackward : Node {
     const int64_t n = input_shape(0).numel();
     float* dp = needs_grad(0) ? grad_buffer(0).mutable_data() : nullptr;
     float* dt = needs_grad(1) ? grad_buffer(1).mutable_data() : nullptr;
-    const float scale = reduction == Reduction::none ? 1.f
+    const float scale = reduction == Reduction::none  ? 1.f
                         : reduction == Reduction::sum ? pg[0]
                                                       : pg[0] / static_cast<float>(n);
     parallel_for(n, detail::kElementwiseGrain, [&](int64_t begin, int64_t end) {
@@ -142,8 +142,8 @@ Tensor mae_loss(const Tensor& pred, const Tensor& target, Reduction reduction) {
 }
 
 Tensor huber_loss(const Tensor& pred, const Tensor& target, float delta, Reduction reduction) {
-  SYN_CHECK_T(ValueError, delta > 0.f, "huber_loss: delta must be > 0, got ", delta, " (shape ",
-              pred.shape(), ")");
+  SYN_CHECK_T(ValueError, delta > 0.f, "huber_loss: delta must be > 0, got ", delta, " (shape ", pred.shape(),
+              ")");
   return loss({"huber_loss", "HuberLossBackward", Kind::huber, delta}, pred, target, reduction);
 }
 

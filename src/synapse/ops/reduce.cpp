@@ -86,7 +86,8 @@ struct MeanBackward : Node {
   float count = 1.f;
   const char* name() const override { return "MeanBackward"; }
   void backward(const std::vector<Tensor>& grads) override {
-    if (needs_grad(0)) accumulate_grad(0, detail::broadcast_to(divide(grads[0], count).view(keep), input_shape(0)));
+    if (needs_grad(0))
+      accumulate_grad(0, detail::broadcast_to(divide(grads[0], count).view(keep), input_shape(0)));
   }
 };
 
@@ -179,7 +180,9 @@ Tensor var_over(const Tensor& x, const Reduction& r, bool unbiased) {
 // x: any shape -> y: ()
 Tensor sum(const Tensor& x) { return sum_over(x, plan_all("sum", x.shape())); }
 // x: (..., K, ...) -> y: (..., ...)
-Tensor sum(const Tensor& x, int64_t axis, bool keepdim) { return sum_over(x, plan("sum", x.shape(), {axis}, keepdim)); }
+Tensor sum(const Tensor& x, int64_t axis, bool keepdim) {
+  return sum_over(x, plan("sum", x.shape(), {axis}, keepdim));
+}
 Tensor sum(const Tensor& x, const std::vector<int64_t>& axes, bool keepdim) {
   return sum_over(x, plan("sum", x.shape(), axes, keepdim));
 }
@@ -193,7 +196,9 @@ Tensor mean(const Tensor& x, const std::vector<int64_t>& axes, bool keepdim) {
 }
 
 Tensor max(const Tensor& x) { return max_over(x, plan_all("max", x.shape())); }
-Tensor max(const Tensor& x, int64_t axis, bool keepdim) { return max_over(x, plan("max", x.shape(), {axis}, keepdim)); }
+Tensor max(const Tensor& x, int64_t axis, bool keepdim) {
+  return max_over(x, plan("max", x.shape(), {axis}, keepdim));
+}
 
 Tensor var(const Tensor& x, bool unbiased) { return var_over(x, plan_all("var", x.shape()), unbiased); }
 Tensor var(const Tensor& x, int64_t axis, bool unbiased, bool keepdim) {

@@ -14,7 +14,9 @@ namespace {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t blocks_of(int64_t n) { return std::max<int64_t>(1, ceil_div(n, kReduceBlock)); }
 // Tasks per parallel chunk when one task costs `cost` element operations.
-int64_t task_grain(int64_t cost) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, cost)); }
+int64_t task_grain(int64_t cost) {
+  return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, cost));
+}
 
 // IEEE max that keeps the first of equal values and lets a NaN win.
 float nan_max(float acc, float v) { return acc != acc || !(v != v || v > acc) ? acc : v; }
@@ -42,23 +44,36 @@ std::vector<float> reduce_contiguous(ReduceDims d, float init, float* y, Block&&
   return partial;
 }
 
-// inner > 1 (Note [Reduction order]): per output row and column chunk, each block of rows is
-// accumulated into a zeroed partial row by accumulate(partial, o, r, j0, w), then added to y.
+// inner > 1 (Note [Reduction order]): each (output row, block, column chunk) task accumulates its
+// rows into a zeroed partial row with accumulate(partial, o, r, j0, w); the partial rows of each
+// output row are then added in block order. A single block is accumulated straight into y
+// (0 + partial == partial).
 template <class Accumulate>
 void reduce_columns(ReduceDims d, float* y, Accumulate&& accumulate) {
   const auto& k = kernels::active();
-  const int64_t chunks = ceil_div(d.inner, kScratch);
-  parallel_for(d.outer * chunks, task_grain(d.n * std::min(d.inner, kScratch)), [&](int64_t t0, int64_t t1) {
-    std::array<float, kScratch> partial;
+  const int64_t blocks = blocks_of(d.n), chunks = ceil_div(d.inner, kScratch);
+  std::vector<float> partial(blocks > 1 ? static_cast<size_t>(d.outer * blocks * d.inner) : 0, 0.f);
+  float* rows = partial.data();  // (outer, blocks, inner)
+  if (blocks == 1) {
+    rows = y;
+    std::fill(y, y + d.outer * d.inner, 0.f);
+  }
+  const int64_t cost = std::min(d.n, kReduceBlock) * std::min(d.inner, kScratch);
+  parallel_for(d.outer * blocks * chunks, task_grain(cost), [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t ob = t / chunks, o = ob / blocks, b = ob % blocks;
+      const int64_t j0 = (t % chunks) * kScratch, w = std::min(kScratch, d.inner - j0);
+      for (int64_t r = b * kReduceBlock; r < std::min(d.n, (b + 1) * kReduceBlock); ++r)
+        accumulate(rows + ob * d.inner + j0, o, r, j0, w);
+    }
+  });
+  if (blocks == 1) return;
+  parallel_for(d.outer * chunks, task_grain(blocks * kScratch), [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t o = t / chunks, j0 = (t % chunks) * kScratch, w = std::min(kScratch, d.inner - j0);
       float* out = y + o * d.inner + j0;
       std::fill(out, out + w, 0.f);
-      for (int64_t b0 = 0; b0 < d.n; b0 += kReduceBlock) {
-        std::fill(partial.begin(), partial.begin() + w, 0.f);
-        for (int64_t r = b0; r < std::min(d.n, b0 + kReduceBlock); ++r) accumulate(partial.data(), o, r, j0, w);
-        k.add(out, partial.data(), out, w);
-      }
+      for (int64_t b = 0; b < blocks; ++b) k.add(out, rows + (o * blocks + b) * d.inner + j0, out, w);
     }
   });
 }
@@ -91,7 +106,9 @@ void sum_sq_diff_middle(const float* x, const float* mean, ReduceDims d, float* 
   if (d.inner == 1) {
     reduce_contiguous(
         d, 0.f, y,
-        [&](int64_t o, int64_t begin, int64_t len) { return k.sum_sq_diff(x + o * d.n + begin, mean[o], len); },
+        [&](int64_t o, int64_t begin, int64_t len) {
+          return k.sum_sq_diff(x + o * d.n + begin, mean[o], len);
+        },
         [](float acc, float p) { return acc + p; });
     return;
   }
@@ -107,8 +124,8 @@ void max_middle(const float* x, ReduceDims d, float* y, int64_t* index) {
   if (d.inner == 1) {
     const auto& k = kernels::active();
     const std::vector<float> block_max = reduce_contiguous(
-        d, -INFINITY, y, [&](int64_t o, int64_t begin, int64_t len) { return k.max(x + o * d.n + begin, len); },
-        nan_max);
+        d, -INFINITY, y,
+        [&](int64_t o, int64_t begin, int64_t len) { return k.max(x + o * d.n + begin, len); }, nan_max);
     // The first block whose maximum is the result holds its first occurrence.
     const int64_t blocks = blocks_of(d.n);
     parallel_for(d.outer, task_grain(kReduceBlock), [&](int64_t o0, int64_t o1) {

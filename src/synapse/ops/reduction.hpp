@@ -9,8 +9,8 @@
 //   y = ((0 + block_0) + block_1) + ...
 // With inner == 1 a block is one contiguous kernel call (kernels::sum, sum_sq_diff, max); with
 // inner > 1 a block is accumulated row by row into a partial row (kernels::add, mul_add), which is
-// then added to the output row. Work is split over (output, block) pairs when inner == 1 and over
-// (output row, column chunk) pairs otherwise.
+// then added to the output row. Blocks are computed in parallel (over (output, block) pairs, and
+// column chunks when inner > 1) and combined in order afterwards.
 #include <cstdint>
 #include <vector>
 
