@@ -192,6 +192,12 @@ TEST_CASE("expand: impossible shapes name the op and both shapes") {
   check_error<ShapeError>([] { expand(Tensor::zeros(Shape{2, 3}), Shape{3}); }, {"expand", "(2, 3)", "(3)"});
 }
 
+TEST_CASE("sum_to: NaN propagates into the sums it takes part in") {
+  const Tensor y = sum_to(Tensor::from({NAN, 1.f, 2.f, 3.f}, Shape{2, 2}), Shape{2});
+  CHECK(std::isnan(y.data()[0]));
+  CHECK(y.data()[1] == 4.f);
+}
+
 TEST_CASE("expand: NaN is repeated like any value") {
   const Tensor y = expand(Tensor::from({NAN, 1.f}, Shape{2, 1}), Shape{2, 3});
   for (int64_t j = 0; j < 3; ++j) {

@@ -12,7 +12,8 @@ namespace syn {
 Tensor sum(const Tensor& x);
 // x: (..., K, ...) -> y: (..., ...) or (..., 1, ...) with keepdim
 Tensor sum(const Tensor& x, int64_t axis, bool keepdim = false);
-// Over several distinct axes; an empty list reduces nothing (y is a copy of x).
+// Over several distinct axes; an empty list reduces nothing (y is a copy of x). Spell it
+// std::vector<int64_t>{}: a bare `{}` converts to axis 0.
 Tensor sum(const Tensor& x, const std::vector<int64_t>& axes, bool keepdim = false);
 
 // As sum, divided by the number of elements reduced; ValueError if that number is 0.
