@@ -56,13 +56,6 @@ ReferenceFn batch_norm_reference(int64_t n, int64_t c, int64_t l, bool affine,
   };
 }
 
-GradcheckOptions tight(ReferenceFn ref) {
-  GradcheckOptions o;
-  o.atol = 1e-5;
-  o.rtol = 1e-4;
-  o.reference = std::move(ref);
-  return o;
-}
 }  // namespace
 
 TEST_CASE("layer_norm: gradients for x, weight and bias against a double-precision reference") {
@@ -70,17 +63,17 @@ TEST_CASE("layer_norm: gradients for x, weight and bias against a double-precisi
   const Tensor w = random_input(Shape{4}, 2, 0.5f, 1.5f), b = random_input(Shape{4}, 3);
   check_gradients(
       "layer_norm/affine", [](auto& in) { return layer_norm(in[0], Shape{4}, in[1], in[2]); }, {x, w, b},
-      tight(layer_norm_reference(6, 4, true)));
+      with_reference(layer_norm_reference(6, 4, true)));
   check_gradients(
       "layer_norm/plain", [](auto& in) { return layer_norm(in[0], Shape{4}); }, {x},
-      tight(layer_norm_reference(6, 4, false)));
+      with_reference(layer_norm_reference(6, 4, false)));
   const Tensor w2 = random_input(Shape{3, 4}, 4, 0.5f, 1.5f), b2 = random_input(Shape{3, 4}, 5);
   check_gradients(
       "layer_norm/2-dims", [](auto& in) { return layer_norm_last(in[0], 2, in[1], in[2]); }, {x, w2, b2},
-      tight(layer_norm_reference(2, 12, true)));
+      with_reference(layer_norm_reference(2, 12, true)));
   check_gradients(
       "layer_norm/frozen-x", [](auto& in) { return layer_norm(in[0], Shape{4}, in[1], in[2]); },
-      {x.detach(), w, b}, tight(layer_norm_reference(6, 4, true)));
+      {x.detach(), w, b}, with_reference(layer_norm_reference(6, 4, true)));
 }
 
 TEST_CASE("layer_norm: rows come out with mean 0 and variance 1; long rows too") {
@@ -121,12 +114,12 @@ TEST_CASE("batch_norm: training gradients against a double-precision reference, 
   const Tensor w = random_input(Shape{3}, 7, 0.5f, 1.5f), b = random_input(Shape{3}, 8);
   const Tensor x2 = random_input(Shape{6, 3}, 9, -2.f, 2.f), x3 = random_input(Shape{4, 3, 5}, 10, -2.f, 2.f);
   auto train = [](auto& in) { return batch_norm(in[0], Tensor(), Tensor(), in[1], in[2], true); };
-  check_gradients("batch_norm/train-2d", train, {x2, w, b}, tight(batch_norm_reference(6, 3, 1, true)));
-  check_gradients("batch_norm/train-3d", train, {x3, w, b}, tight(batch_norm_reference(4, 3, 5, true)));
+  check_gradients("batch_norm/train-2d", train, {x2, w, b}, with_reference(batch_norm_reference(6, 3, 1, true)));
+  check_gradients("batch_norm/train-3d", train, {x3, w, b}, with_reference(batch_norm_reference(4, 3, 5, true)));
   check_gradients(
       "batch_norm/train-plain",
       [](auto& in) { return batch_norm(in[0], Tensor(), Tensor(), Tensor(), Tensor(), true); }, {x3},
-      tight(batch_norm_reference(4, 3, 5, false)));
+      with_reference(batch_norm_reference(4, 3, 5, false)));
 }
 
 TEST_CASE("batch_norm: training updates the running statistics with the unbiased variance") {
@@ -151,9 +144,9 @@ TEST_CASE("batch_norm: evaluation uses and keeps the running statistics") {
   Tensor rm = Tensor::from({0.1f, -0.2f, 0.3f}, Shape{3}), rv = Tensor::from({1.f, 2.f, 0.5f}, Shape{3});
   auto eval = [&](auto& in) { return batch_norm(in[0], rm, rv, in[1], in[2], false); };
   check_gradients("batch_norm/eval", eval, {x, w, b},
-                  tight(batch_norm_reference(4, 3, 5, true, {0.1f, -0.2f, 0.3f}, {1.f, 2.f, 0.5f})));
+                  with_reference(batch_norm_reference(4, 3, 5, true, {0.1f, -0.2f, 0.3f}, {1.f, 2.f, 0.5f})));
   check_gradients("batch_norm/eval-2d", eval, {random_input(Shape{5, 3}, 15), w, b},
-                  tight(batch_norm_reference(5, 3, 1, true, {0.1f, -0.2f, 0.3f}, {1.f, 2.f, 0.5f})));
+                  with_reference(batch_norm_reference(5, 3, 1, true, {0.1f, -0.2f, 0.3f}, {1.f, 2.f, 0.5f})));
   CHECK(rm.to_vector() == std::vector<float>{0.1f, -0.2f, 0.3f});
   CHECK(rv.to_vector() == std::vector<float>{1.f, 2.f, 0.5f});
   // A single sample is fine in evaluation.

@@ -31,33 +31,26 @@ ReferenceFn reference(int64_t outer, int64_t n, int64_t inner, bool log) {
   };
 }
 
-GradcheckOptions tight(ReferenceFn ref) {
-  GradcheckOptions o;
-  o.atol = 1e-5;
-  o.rtol = 1e-4;
-  o.reference = std::move(ref);
-  return o;
-}
 }  // namespace
 
 TEST_CASE("softmax: gradients against a double-precision reference, last and middle axis") {
   const Tensor x = random_input(Shape{2, 3, 4}, 1, -3.f, 3.f);
   check_gradients(
-      "softmax/last", [](auto& in) { return softmax(in[0], -1); }, {x}, tight(reference(6, 4, 1, false)));
+      "softmax/last", [](auto& in) { return softmax(in[0], -1); }, {x}, with_reference(reference(6, 4, 1, false)));
   check_gradients(
-      "softmax/middle", [](auto& in) { return softmax(in[0], 1); }, {x}, tight(reference(2, 3, 4, false)));
+      "softmax/middle", [](auto& in) { return softmax(in[0], 1); }, {x}, with_reference(reference(2, 3, 4, false)));
   check_gradients(
-      "softmax/first", [](auto& in) { return softmax(in[0], 0); }, {x}, tight(reference(1, 2, 12, false)));
+      "softmax/first", [](auto& in) { return softmax(in[0], 0); }, {x}, with_reference(reference(1, 2, 12, false)));
 }
 
 TEST_CASE("log_softmax: gradients against a double-precision reference, last and middle axis") {
   const Tensor x = random_input(Shape{2, 3, 4}, 2, -3.f, 3.f);
   check_gradients(
       "log_softmax/last", [](auto& in) { return log_softmax(in[0], 2); }, {x},
-      tight(reference(6, 4, 1, true)));
+      with_reference(reference(6, 4, 1, true)));
   check_gradients(
       "log_softmax/middle", [](auto& in) { return log_softmax(in[0], -2); }, {x},
-      tight(reference(2, 3, 4, true)));
+      with_reference(reference(2, 3, 4, true)));
 }
 
 TEST_CASE("softmax: long rows (several reduction blocks) sum to one and match the reference") {

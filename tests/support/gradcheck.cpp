@@ -43,6 +43,14 @@ std::vector<std::vector<double>> as_double(const std::vector<Tensor>& inputs) {
 
 }  // namespace
 
+GradcheckOptions with_reference(ReferenceFn reference, double atol, double rtol) {
+  GradcheckOptions o;
+  o.atol = atol;
+  o.rtol = rtol;
+  o.reference = std::move(reference);
+  return o;
+}
+
 Tensor random_input(const Shape& shape, uint64_t seed, float low, float high) {
   Generator gen(seed, 7);
   Tensor t = Tensor::rand(shape, gen, low, high);

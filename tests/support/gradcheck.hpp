@@ -32,6 +32,9 @@ struct GradcheckOptions {
   double reference_eps = 1e-6;
 };
 
+// Options for a check through a double-precision reference, with tight tolerances.
+GradcheckOptions with_reference(ReferenceFn reference, double atol = 1e-5, double rtol = 1e-4);
+
 // Fails the current doctest case (CHECK) on any mismatch.
 void check_gradients(const std::string& name, const OpFn& f, const std::vector<Tensor>& inputs,
                      const GradcheckOptions& options = {});
