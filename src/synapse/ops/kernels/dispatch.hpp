@@ -12,8 +12,11 @@
 
 namespace syn::kernels {
 
-// The table every op uses (chosen once, thread-safe).
+// The table every op uses (chosen once, thread-safe): select_table(getenv("SYN_ISA")).
 const KernelTable& active();
+// The table a SYN_ISA value selects: the named ISA's, or the widest supported one when the value is
+// null or empty. Throws ValueError for an unknown name or an ISA this CPU cannot run.
+const KernelTable& select_table(const char* syn_isa);
 // The table for one ISA, or nullptr if it is not compiled in or this CPU cannot run it.
 const KernelTable* table_for(Isa isa);
 // The ISA of active().

@@ -165,7 +165,7 @@ void pow_scalar(const float* x, float s, float* y, int64_t n) {
     map_unary<A>(x, y, n, [&](const Vec<A>& v) {
       Vec<A> r = pow_magnitude<A>(xsimd::abs(v), s);
       if (is_odd) r = float_from_bits<A>(bits_of<A>(r) ^ (bits_of<A>(v) & sign_bit));
-      if (!is_integer) r = select<A>(v < splat<A>(0.f), splat<A>(kNan), r);
+      if (!is_integer) r = select<A>((v < splat<A>(0.f)) & (v > negate<A>(inf)), splat<A>(kNan), r);
       return r;
     });
   }
@@ -174,7 +174,7 @@ void pow_scalar(const float* x, float s, float* y, int64_t n) {
 // x, y: (n)
 template <class A>
 void neg(const float* x, float* y, int64_t n) {
-  map_unary<A>(x, y, n, [](const Vec<A>& v) { return -v; });
+  map_unary<A>(x, y, n, [](const Vec<A>& v) { return negate<A>(v); });
 }
 template <class A>
 void abs(const float* x, float* y, int64_t n) {

@@ -39,7 +39,7 @@ Vec<A> clamp_keep_nan(const Vec<A>& x, float lo, float hi) {
 // e^x. Exponent 2^n applied as 2^(n/2) * 2^(n - n/2), so that results down to the smallest
 // denormal round once and results above FLT_MAX overflow to +inf.
 template <class A>
-Vec<A> exp(const Vec<A>& x_in) {
+SYN_SIMD_INLINE Vec<A> exp(const Vec<A>& x_in) {
   static constexpr float kPoly[] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
                                     4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
   const Vec<A> x = clamp_keep_nan<A>(x_in, -104.f, 89.f);
@@ -58,7 +58,7 @@ Vec<A> exp(const Vec<A>& x_in) {
 // ln(x) for finite x > 0 that is not denormal (no special values); the result is ln(x) + 2^(-23)
 // scaling taken back through `exponent_bias` (0, or -23 for inputs that were scaled by 2^23).
 template <class A>
-Vec<A> log_normal_positive(const Vec<A>& x, const Vec<A>& exponent_bias) {
+SYN_SIMD_INLINE Vec<A> log_normal_positive(const Vec<A>& x, const Vec<A>& exponent_bias) {
   static constexpr float kPoly[] = {7.0376836292e-2f,  -1.1514610310e-1f, 1.1676998740e-1f,
                                     -1.2420140846e-1f, 1.4249322787e-1f,  -1.6668057665e-1f,
                                     2.0000714765e-1f,  -2.4999993993e-1f, 3.3333331174e-1f};
@@ -78,7 +78,7 @@ Vec<A> log_normal_positive(const Vec<A>& x, const Vec<A>& exponent_bias) {
 // ln(x): denormals are scaled into the normal range first; ln(+-0) = -inf, ln(+inf) = +inf,
 // ln(x < 0) = NaN.
 template <class A>
-Vec<A> log(const Vec<A>& x) {
+SYN_SIMD_INLINE Vec<A> log(const Vec<A>& x) {
   const Mask<A> tiny = x < splat<A>(1.17549435e-38f);  // below FLT_MIN (zero and negatives too)
   const Vec<A> scaled = select<A>(tiny, x * splat<A>(8388608.f), x);
   Vec<A> y = log_normal_positive<A>(scaled, select<A>(tiny, splat<A>(-23.f), splat<A>(0.f)));
@@ -90,14 +90,14 @@ Vec<A> log(const Vec<A>& x) {
 
 // ln(1 + e) for e in [0, 1]: ln(u) for the rounded u = 1 + e, corrected by the rounding error of u.
 template <class A>
-Vec<A> log1p_unit(const Vec<A>& e) {
+SYN_SIMD_INLINE Vec<A> log1p_unit(const Vec<A>& e) {
   const Vec<A> u = e + splat<A>(1.f);
   return log_normal_positive<A>(u, splat<A>(0.f)) + (e - (u - splat<A>(1.f))) / u;
 }
 
 // tanh(x): odd polynomial below |x| = 0.625 (Cephes), (1 - e) / (1 + e) with e = exp(-2|x|) above.
 template <class A>
-Vec<A> tanh(const Vec<A>& x) {
+SYN_SIMD_INLINE Vec<A> tanh(const Vec<A>& x) {
   static constexpr float kPoly[] = {-5.70498872745e-3f, 2.06390887954e-2f, -5.37397155531e-2f,
                                     1.33314422036e-1f, -3.33332819422e-1f};
   const Vec<A> a = xsimd::abs(x);
@@ -105,21 +105,21 @@ Vec<A> tanh(const Vec<A>& x) {
   const Vec<A> small = fma<A>(horner<A>(s, kPoly) * s, x, x);
   const Vec<A> e = exp<A>(a * splat<A>(-2.f));
   const Vec<A> large = (splat<A>(1.f) - e) / (splat<A>(1.f) + e);
-  return select<A>(a < splat<A>(0.625f), small, select<A>(x < splat<A>(0.f), -large, large));
+  return select<A>(a < splat<A>(0.625f), small, select<A>(x < splat<A>(0.f), negate<A>(large), large));
 }
 
 // 1 / (1 + exp(-x)), computed from e = exp(-|x|) so that neither side overflows or cancels.
 template <class A>
-Vec<A> sigmoid(const Vec<A>& x) {
-  const Vec<A> e = exp<A>(-xsimd::abs(x));
+SYN_SIMD_INLINE Vec<A> sigmoid(const Vec<A>& x) {
+  const Vec<A> e = exp<A>(negate<A>(xsimd::abs(x)));
   return select<A>(x >= splat<A>(0.f), splat<A>(1.f), e) / (splat<A>(1.f) + e);
 }
 
 // ln(1 + exp(x)) = max(x, 0) + ln(1 + exp(-|x|)).
 template <class A>
-Vec<A> softplus(const Vec<A>& x) {
+SYN_SIMD_INLINE Vec<A> softplus(const Vec<A>& x) {
   const Vec<A> positive = select<A>(x > splat<A>(0.f), x, splat<A>(0.f));
-  return positive + log1p_unit<A>(exp<A>(-xsimd::abs(x)));
+  return positive + log1p_unit<A>(exp<A>(negate<A>(xsimd::abs(x))));
 }
 
 // The standard normal distribution at x: cdf = P(X <= x) and exp(-x^2 / 2) (pdf * sqrt(2 pi)).
@@ -132,7 +132,7 @@ struct NormalAt {
 // z >= 0 (Q fitted over all of t in (0, 1], relative error 1.1e-8) and erfc(-z) = 2 - erfc(z).
 // x^2 / 2 is carried with its rounding error, since exp(-x^2 / 2) magnifies it by up to 200.
 template <class A>
-NormalAt<A> normal_at(const Vec<A>& x_in) {
+SYN_SIMD_INLINE NormalAt<A> normal_at(const Vec<A>& x_in) {
   static constexpr float kQ[] = {4.235319173e-02f, -2.308603827e-01f, 4.861841196e-01f,
                                  -4.469829950e-01f, 1.270929574e-01f, -5.723382119e-02f,
                                  9.300089217e-02f, 1.753767912e-01f, 2.468805887e-01f,
@@ -154,7 +154,7 @@ struct TanhGate {
   Vec<A> s, e, p;
 };
 template <class A>
-TanhGate<A> tanh_gate(const Vec<A>& x) {
+SYN_SIMD_INLINE TanhGate<A> tanh_gate(const Vec<A>& x) {
   const Vec<A> u = x * fma<A>(x * x, splat<A>(kSqrt2OverPi * kGeluCoef), splat<A>(kSqrt2OverPi));
   const Vec<A> e = exp<A>(xsimd::abs(u) * splat<A>(-2.f));
   const Vec<A> p = splat<A>(1.f) / (splat<A>(1.f) + e);

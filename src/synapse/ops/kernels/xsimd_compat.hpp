@@ -3,7 +3,8 @@
 // arithmetic operators and comparisons directly; every other xsimd call goes through the wrappers
 // below so that a newer xsimd only needs changes here. Where 8.1 is wrong for our purpose the
 // wrapper uses intrinsics: its fma is an unfused a*b+c on AVX-512, and it has no float<->double
-// widening for batches. Its operator!= is false for NaN on AVX and AVX-512: see is_nan().
+// widening for batches. Two traps: operator!= is false for NaN on AVX and AVX-512 (use is_nan()),
+// and unary minus maps -0 to +0 on AVX-512 (use negate()).
 //
 // Only the per-ISA translation units include this header. Every function here is a template on the
 // xsimd architecture tag `A`, so each instruction set's instantiations are distinct symbols that
@@ -13,6 +14,10 @@
 #include <cstdint>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
+
+// For the math routines the kernels' loops call once per vector: GCC otherwise keeps the larger ones
+// out of line on SSE2 and reloads every constant per call.
+#define SYN_SIMD_INLINE inline __attribute__((always_inline))
 
 namespace syn::kernels::simd {
 
@@ -71,6 +76,13 @@ Mask<A> is_nan(const Vec<A>& v) {
   return xsimd::isnan(v);
 }
 
+// -v by flipping the sign bit. Use this, never unary minus: xsimd 8.1 computes -v as 0 - v on
+// AVX-512, so -(+0) comes out +0.
+template <class A>
+Vec<A> negate(const Vec<A>& v) {
+  return xsimd::bitwise_cast<Vec<A>>(xsimd::bitwise_cast<IVec<A>>(v) ^ IVec<A>(static_cast<int32_t>(0x80000000u)));
+}
+
 // a * b + c with a single rounding where the instruction set has FMA, two roundings otherwise.
 template <class A>
 Vec<A> fma(const Vec<A>& a, const Vec<A>& b, const Vec<A>& c) {
@@ -89,7 +101,7 @@ Vec<A> fma(const Vec<A>& a, const Vec<A>& b, const Vec<A>& c) {
 // c - a * b, rounded like fma().
 template <class A>
 Vec<A> fnma(const Vec<A>& a, const Vec<A>& b, const Vec<A>& c) {
-  return fma<A>(-a, b, c);
+  return fma<A>(negate<A>(a), b, c);
 }
 
 // The exact rounding error of a * b: a * b == p + two_product_error(a, b, p) for p = a * b
@@ -97,7 +109,7 @@ Vec<A> fnma(const Vec<A>& a, const Vec<A>& b, const Vec<A>& c) {
 template <class A>
 Vec<A> two_product_error(const Vec<A>& a, const Vec<A>& b, const Vec<A>& p) {
   if constexpr (kHasFma<A>) {
-    return fma<A>(a, b, -p);
+    return fma<A>(a, b, negate<A>(p));
   } else {
     const Vec<A> split = splat<A>(4097.f);  // 2^12 + 1
     const Vec<A> ca = a * split, cb = b * split;
