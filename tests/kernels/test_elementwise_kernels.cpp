@@ -36,7 +36,7 @@ constexpr Tol kExact{0, 0};
 constexpr Tol kExpLogPow{2.4e-7, kDenormMin};
 constexpr Tol kTanhSigmoidSoftplus{3.6e-7, kDenormMin};
 constexpr Tol kGelu{6e-7, 6e-8};
-constexpr Tol kGeluGrad{1.2e-6, 1.2e-7};
+constexpr Tol kGeluGrad{1.5e-6, 1.5e-7};
 
 // The vectorised tables this CPU runs.
 std::vector<const KernelTable*> vector_tables() {
