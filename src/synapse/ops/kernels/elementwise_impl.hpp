@@ -126,12 +126,14 @@ void min_scalar(const float* x, float s, float* y, int64_t n) {
   map_unary<A>(x, y, n, [&](const Vec<A>& v) { return nan_min<A>(v, vs); });
 }
 
-// |x|^s for x >= 0 (including +0 and +inf), via double-precision log2 and exp2 so that the result
-// is rounded once from an almost exact value.
+// pow(x, s) lane by lane through libm's powf: general exponents are rare in the models, and
+// xsimd 8.1's double-precision log2/exp2 for AVX-512 do not compile without optimisation.
 template <class A>
-Vec<A> pow_magnitude(const Vec<A>& ax, float s) {
-  const DVec<A> ds(static_cast<double>(s));
-  return narrow<A>(exp2<A>(ds * log2<A>(widen_low<A>(ax))), exp2<A>(ds * log2<A>(widen_high<A>(ax))));
+Vec<A> pow_lanes(const Vec<A>& x, float s) {
+  alignas(64) float lanes[kLanes<A>];
+  store_aligned<A>(lanes, x);
+  for (float& v : lanes) v = __builtin_powf(v, s);
+  return load_aligned<A>(lanes);
 }
 
 // x, y: (n)  y = pow(x, s) with C99 pow's special cases. The exponent is the same for every element,
@@ -159,15 +161,7 @@ void pow_scalar(const float* x, float s, float* y, int64_t n) {
       return select<A>(is_nan<A>(v), v, r);
     });
   } else {
-    const bool is_integer = __builtin_floorf(s) == s;
-    const bool is_odd = is_integer && __builtin_fabsf(s) < 16777216.f && (static_cast<int64_t>(s) & 1) != 0;
-    const IVec<A> sign_bit(static_cast<int32_t>(0x80000000u));
-    map_unary<A>(x, y, n, [&](const Vec<A>& v) {
-      Vec<A> r = pow_magnitude<A>(xsimd::abs(v), s);
-      if (is_odd) r = float_from_bits<A>(bits_of<A>(r) ^ (bits_of<A>(v) & sign_bit));
-      if (!is_integer) r = select<A>((v < splat<A>(0.f)) & (v > negate<A>(inf)), splat<A>(kNan), r);
-      return r;
-    });
+    map_unary<A>(x, y, n, [s](const Vec<A>& v) { return pow_lanes<A>(v, s); });
   }
 }
 

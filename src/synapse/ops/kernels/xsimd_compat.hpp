@@ -2,9 +2,8 @@
 // The one header that includes xsimd (Debian ships xsimd 8.1.0). Kernels use xsimd's batch types,
 // arithmetic operators and comparisons directly; every other xsimd call goes through the wrappers
 // below so that a newer xsimd only needs changes here. Where 8.1 is wrong for our purpose the
-// wrapper uses intrinsics: its fma is an unfused a*b+c on AVX-512, and it has no float<->double
-// widening for batches. Two traps: operator!= is false for NaN on AVX and AVX-512 (use is_nan()),
-// and unary minus maps -0 to +0 on AVX-512 (use negate()).
+// wrapper uses intrinsics: its fma is an unfused a*b+c on AVX-512. Two traps: operator!= is false
+// for NaN on AVX and AVX-512 (use is_nan()), and unary minus maps +0 to +0 on AVX-512 (use negate()).
 //
 // Only the per-ISA translation units include this header. Every function here is a template on the
 // xsimd architecture tag `A`, so each instruction set's instantiations are distinct symbols that
@@ -27,8 +26,6 @@ template <class A>
 using Mask = xsimd::batch_bool<float, A>;
 template <class A>
 using IVec = xsimd::batch<int32_t, A>;
-template <class A>
-using DVec = xsimd::batch<double, A>;
 
 // Floats per vector.
 template <class A>
@@ -137,64 +134,18 @@ Vec<A> float_from_bits(const IVec<A>& v) {
   return xsimd::bitwise_cast<Vec<A>>(v);
 }
 
-// Sum of the lanes (xsimd 8.1: hadd; later versions: reduce_add).
+// Sum of the lanes (xsimd 8.1: hadd; later versions: reduce_add). Not xsimd's hadd on AVX-512: it
+// goes through avx2-tagged batches, whose out-of-line copies in unoptimised builds would be
+// AVX-512 code under the same symbols as the AVX2 unit's.
 template <class A>
 float reduce_add(const Vec<A>& v) {
-  return xsimd::hadd(v);
-}
-
-// float <-> double: the low and high halves of a float vector as two double vectors, and back.
-template <class A>
-DVec<A> widen_low(const Vec<A>& v) {
   if constexpr (kIsAvx512<A>) {
 #if XSIMD_WITH_AVX512F
-    return DVec<A>(_mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-#endif
-  } else if constexpr (kIsAvx<A>) {
-#if XSIMD_WITH_AVX
-    return DVec<A>(_mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+    return _mm512_reduce_add_ps(v);
 #endif
   } else {
-    return DVec<A>(_mm_cvtps_pd(v));
+    return xsimd::hadd(v);
   }
-}
-template <class A>
-DVec<A> widen_high(const Vec<A>& v) {
-  if constexpr (kIsAvx512<A>) {
-#if XSIMD_WITH_AVX512F
-    return DVec<A>(_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
-#endif
-  } else if constexpr (kIsAvx<A>) {
-#if XSIMD_WITH_AVX
-    return DVec<A>(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
-#endif
-  } else {
-    return DVec<A>(_mm_cvtps_pd(_mm_movehl_ps(v, v)));
-  }
-}
-template <class A>
-Vec<A> narrow(const DVec<A>& low, const DVec<A>& high) {
-  if constexpr (kIsAvx512<A>) {
-#if XSIMD_WITH_AVX512F
-    const __m512d lo = _mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(low)));
-    return Vec<A>(_mm512_castpd_ps(_mm512_insertf64x4(lo, _mm256_castps_pd(_mm512_cvtpd_ps(high)), 1)));
-#endif
-  } else if constexpr (kIsAvx<A>) {
-#if XSIMD_WITH_AVX
-    return Vec<A>(_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(low)), _mm256_cvtpd_ps(high), 1));
-#endif
-  } else {
-    return Vec<A>(_mm_movelh_ps(_mm_cvtpd_ps(low), _mm_cvtpd_ps(high)));
-  }
-}
-// Double-precision log2 and exp2 (xsimd's, accurate to about one double ulp).
-template <class A>
-DVec<A> log2(const DVec<A>& v) {
-  return xsimd::log2(v);
-}
-template <class A>
-DVec<A> exp2(const DVec<A>& v) {
-  return xsimd::exp2(v);
 }
 
 }  // namespace syn::kernels::simd
