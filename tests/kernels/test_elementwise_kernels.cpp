@@ -80,10 +80,10 @@ class Buffer {
 
 const std::vector<float>& special_values() {
   static const std::vector<float> values = {
-      kNan,   -kNan,     kInf,     -kInf,  0.f,    -0.f,   kDenormMin, -kDenormMin, 1e-40f, -1e-40f,
-      kFltMin, -kFltMin, 1e-20f,   -1e-20f, 1.f,   -1.f,   0.625f,     -0.625f,     2.f,    -2.f,
-      9.f,    -9.f,      20.f,     -20.f,  25.f,   -25.f,  88.72f,     89.f,        -87.5f, -103.9f,
-      -104.5f, 1e30f,    -1e30f,   3e38f,  -3e38f, 0.5f,   -0.5f};
+      kNan,    -kNan,    kInf,   -kInf,   0.f,    -0.f,  kDenormMin, -kDenormMin, 1e-40f, -1e-40f,
+      kFltMin, -kFltMin, 1e-20f, -1e-20f, 1.f,    -1.f,  0.625f,     -0.625f,     2.f,    -2.f,
+      9.f,     -9.f,     20.f,   -20.f,   25.f,   -25.f, 88.72f,     89.f,        -87.5f, -103.9f,
+      -104.5f, 1e30f,    -1e30f, 3e38f,   -3e38f, 0.5f,  -0.5f};
   return values;
 }
 
@@ -133,7 +133,7 @@ void expect_match(const std::string& what, const Buffer& in, const Buffer& ref, 
     ++bad;
     if (reported++ < 3)
       FAIL_CHECK(what << " element " << i << " input " << describe(in[i]) << ": reference "
-                          << describe(ref[i]) << ", got " << describe(got[i]));
+                      << describe(ref[i]) << ", got " << describe(got[i]));
   }
   CHECK_MESSAGE(bad == 0, what << ": " << bad << " mismatches");
 }
@@ -152,7 +152,8 @@ std::vector<Case> elementwise_cases() {
   using P = const float*;
   std::vector<Case> cases;
   auto binary = [&](const char* name, kernels::BinaryFn KernelTable::*fn) {
-    cases.push_back({name, kExact, false, false, [fn](T t, P a, P b, float* y, int64_t n) { (t.*fn)(a, b, y, n); }});
+    cases.push_back(
+        {name, kExact, false, false, [fn](T t, P a, P b, float* y, int64_t n) { (t.*fn)(a, b, y, n); }});
   };
   binary("add", &KernelTable::add);
   binary("sub", &KernelTable::sub);
@@ -189,7 +190,8 @@ std::vector<Case> elementwise_cases() {
   unary("gelu", &KernelTable::gelu, kGelu);
   unary("gelu_tanh", &KernelTable::gelu_tanh, kGelu);
   auto grad = [&](const char* name, kernels::GradFn KernelTable::*fn, Tol tol) {
-    cases.push_back({name, tol, true, true, [fn](T t, P a, P b, float* gx, int64_t n) { (t.*fn)(a, b, gx, n); }});
+    cases.push_back(
+        {name, tol, true, true, [fn](T t, P a, P b, float* gx, int64_t n) { (t.*fn)(a, b, gx, n); }});
   };
   grad("relu_backward", &KernelTable::relu_backward, kExact);
   grad("sigmoid_backward", &KernelTable::sigmoid_backward, kExact);
@@ -197,7 +199,8 @@ std::vector<Case> elementwise_cases() {
   grad("softplus_backward", &KernelTable::softplus_backward, kTanhSigmoidSoftplus);
   grad("gelu_backward", &KernelTable::gelu_backward, kGeluGrad);
   grad("gelu_tanh_backward", &KernelTable::gelu_tanh_backward, kGeluGrad);
-  cases.push_back({"mul_add", kExact, true, false, [](T t, P a, P b, float* acc, int64_t n) { t.mul_add(a, b, acc, n); }});
+  cases.push_back({"mul_add", kExact, true, false,
+                   [](T t, P a, P b, float* acc, int64_t n) { t.mul_add(a, b, acc, n); }});
   for (float alpha : {0.75f, -3.f, kNan})
     cases.push_back({"axpy(" + describe(alpha) + ")", kExact, true, false,
                      [alpha](T t, P a, P, float* y, int64_t n) { t.axpy(alpha, a, y, n); }});
@@ -227,7 +230,8 @@ void check_case(const Case& c, const KernelTable& table, int64_t n, uint32_t see
 TEST_CASE("elementwise kernels: every ISA matches the scalar reference, tails and unaligned pointers") {
   for (const KernelTable* table : vector_tables())
     for (const Case& c : elementwise_cases())
-      for (int64_t n : {0, 1, 3, 15, 16, 17, 31, 33, 1000 + 7}) check_case(c, *table, n, static_cast<uint32_t>(n + 7));
+      for (int64_t n : {0, 1, 3, 15, 16, 17, 31, 33, 1000 + 7})
+        check_case(c, *table, n, static_cast<uint32_t>(n + 7));
 }
 
 TEST_CASE("elementwise kernels: special values on every ISA") {
@@ -254,7 +258,8 @@ TEST_CASE("elementwise kernels: special values on every ISA") {
 }
 
 TEST_CASE("elementwise kernels: NaN propagates through relu, max, min, clamp and the activations") {
-  const float in[] = {kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan};
+  const float in[] = {kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan,
+                      kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan};
   constexpr int64_t n = 17;
   for (const KernelTable* table : vector_tables()) {
     float y[n];
@@ -313,8 +318,8 @@ TEST_CASE("elementwise kernels: element i does not depend on where the range sta
         Buffer whole(start), part(start);
         c.run(*table, a.data(), b.data(), whole.data(), n);
         c.run(*table, a.data() + 3, b.data() + 3, part.data() + 3, n - 3);
-        expect_match(c.name + " range start [" + isa_name(table->isa) + ", n=" + std::to_string(n) + "]", a, whole,
-                     part, kExact, 3);
+        expect_match(c.name + " range start [" + isa_name(table->isa) + ", n=" + std::to_string(n) + "]", a,
+                     whole, part, kExact, 3);
       }
 }
 
@@ -331,8 +336,8 @@ struct ExactSum {
 // plus one rounding per product for dot and sum_sq_diff.
 void check_sum(const std::string& what, float got, const ExactSum& exact, int64_t n) {
   const double bound = (static_cast<double>(n) + 1) * std::ldexp(1.0, -24) * exact.magnitude;
-  CHECK_MESSAGE(std::fabs(got - exact.value) <= bound, what << ": got " << describe(got) << ", exact "
-                                                            << exact.value << ", bound " << bound);
+  CHECK_MESSAGE(std::fabs(got - exact.value) <= bound,
+                what << ": got " << describe(got) << ", exact " << exact.value << ", bound " << bound);
 }
 }  // namespace
 
@@ -354,7 +359,8 @@ TEST_CASE("reductions: sum, max, dot and sum_sq_diff on random data within the s
       check_sum("dot" + at, table->dot(a.data(), b.data(), n), dot, n);
       check_sum("sum_sq_diff" + at, table->sum_sq_diff(a.data(), mean, n), ssd, n);
       CHECK_MESSAGE(table->max(a.data(), n) == max, "max" << at);
-      CHECK_MESSAGE(table->max(a.data(), n) == kernels::scalar_table().max(a.data(), n), "max vs scalar" << at);
+      CHECK_MESSAGE(table->max(a.data(), n) == kernels::scalar_table().max(a.data(), n),
+                    "max vs scalar" << at);
     }
 }
 

@@ -150,9 +150,8 @@ void pow_scalar(const float* x, float s, float* y, int64_t n) {
   } else if (s == 2.f) {
     map_unary<A>(x, y, n, [](const Vec<A>& v) { return v * v; });
   } else if (s == 0.5f) {  // sqrt, except pow(-0, 0.5) = +0 and pow(-inf, 0.5) = +inf
-    map_unary<A>(x, y, n, [&](const Vec<A>& v) {
-      return select<A>(v == -inf, inf, xsimd::sqrt(v) + splat<A>(0.f));
-    });
+    map_unary<A>(x, y, n,
+                 [&](const Vec<A>& v) { return select<A>(v == -inf, inf, xsimd::sqrt(v) + splat<A>(0.f)); });
   } else if (s == kInf || s == -kInf) {  // 1 at |x| = 1; otherwise 0 or inf by |x| < 1 and sign of s
     const Vec<A> below_one = s > 0.f ? splat<A>(0.f) : inf, above_one = s > 0.f ? inf : splat<A>(0.f);
     map_unary<A>(x, y, n, [&](const Vec<A>& v) {
@@ -311,7 +310,9 @@ template <class A>
 float max(const float* x, int64_t n) {
   const Vec<A> m = reduce_vectors<A>(
       n, -kInf, [&](const Vec<A>& acc, int64_t k) { return nan_max<A>(acc, load<A>(x + k)); },
-      [&](const Vec<A>& acc, int64_t k) { return nan_max<A>(acc, TailBuffer<A>(x + k, n - k, -kInf).load()); },
+      [&](const Vec<A>& acc, int64_t k) {
+        return nan_max<A>(acc, TailBuffer<A>(x + k, n - k, -kInf).load());
+      },
       nan_max<A>);
   alignas(64) float lanes[kLanes<A>];
   store_aligned<A>(lanes, m);
@@ -347,14 +348,39 @@ template <class A>
 KernelTable make_table(Isa isa) {
   return KernelTable{
       isa,
-      add<A>, sub<A>, mul<A>, div<A>,
-      add_scalar<A>, mul_scalar<A>, pow_scalar<A>, max_scalar<A>, min_scalar<A>,
-      neg<A>, abs<A>, exp<A>, log<A>, sqrt<A>, relu<A>, sigmoid<A>, tanh<A>, gelu<A>, gelu_tanh<A>,
+      add<A>,
+      sub<A>,
+      mul<A>,
+      div<A>,
+      add_scalar<A>,
+      mul_scalar<A>,
+      pow_scalar<A>,
+      max_scalar<A>,
+      min_scalar<A>,
+      neg<A>,
+      abs<A>,
+      exp<A>,
+      log<A>,
+      sqrt<A>,
+      relu<A>,
+      sigmoid<A>,
+      tanh<A>,
+      gelu<A>,
+      gelu_tanh<A>,
       softplus<A>,
-      relu_backward<A>, gelu_backward<A>, gelu_tanh_backward<A>, softplus_backward<A>,
-      sigmoid_backward<A>, tanh_backward<A>,
-      mul_add<A>, axpy<A>, clamp<A>,
-      sum<A>, max<A>, dot<A>, sum_sq_diff<A>,
+      relu_backward<A>,
+      gelu_backward<A>,
+      gelu_tanh_backward<A>,
+      softplus_backward<A>,
+      sigmoid_backward<A>,
+      tanh_backward<A>,
+      mul_add<A>,
+      axpy<A>,
+      clamp<A>,
+      sum<A>,
+      max<A>,
+      dot<A>,
+      sum_sq_diff<A>,
   };
 }
 

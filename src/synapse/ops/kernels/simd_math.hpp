@@ -18,8 +18,8 @@ inline constexpr float kLn2Hi = 0.693359375f;
 inline constexpr float kLn2Lo = -2.12194440e-4f;
 inline constexpr float kSqrtHalf = 0.707106781186547524f;
 inline constexpr float kSqrt2OverPi = 0.7978845608028654f;  // sqrt(2/pi), gelu_tanh
-inline constexpr float kGeluCoef = 0.044715f;                // gelu_tanh cubic coefficient
-inline constexpr float kInvSqrt2Pi = 0.3989422804014327f;    // 1/sqrt(2*pi)
+inline constexpr float kGeluCoef = 0.044715f;               // gelu_tanh cubic coefficient
+inline constexpr float kInvSqrt2Pi = 0.3989422804014327f;   // 1/sqrt(2*pi)
 
 // Horner evaluation of c[0] * v^(N-1) + ... + c[N-1] (highest degree first, as Cephes lists them).
 template <class A, int N>
@@ -133,10 +133,9 @@ struct NormalAt {
 // x^2 / 2 is carried with its rounding error, since exp(-x^2 / 2) magnifies it by up to 200.
 template <class A>
 SYN_SIMD_INLINE NormalAt<A> normal_at(const Vec<A>& x_in) {
-  static constexpr float kQ[] = {4.235319173e-02f, -2.308603827e-01f, 4.861841196e-01f,
-                                 -4.469829950e-01f, 1.270929574e-01f, -5.723382119e-02f,
-                                 9.300089217e-02f, 1.753767912e-01f, 2.468805887e-01f,
-                                 2.820938526e-01f, 2.820947948e-01f};
+  static constexpr float kQ[] = {4.235319173e-02f, -2.308603827e-01f, 4.861841196e-01f, -4.469829950e-01f,
+                                 1.270929574e-01f, -5.723382119e-02f, 9.300089217e-02f, 1.753767912e-01f,
+                                 2.468805887e-01f, 2.820938526e-01f,  2.820947948e-01f};
   const Vec<A> x = clamp_keep_nan<A>(x_in, -20.f, 20.f);  // cdf is 0 or 1 in float beyond
   const Vec<A> sq = x * x;
   const Vec<A> sq_err = two_product_error<A>(x, x, sq);

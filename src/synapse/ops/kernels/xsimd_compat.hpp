@@ -77,7 +77,8 @@ Mask<A> is_nan(const Vec<A>& v) {
 // AVX-512, so -(+0) comes out +0.
 template <class A>
 Vec<A> negate(const Vec<A>& v) {
-  return xsimd::bitwise_cast<Vec<A>>(xsimd::bitwise_cast<IVec<A>>(v) ^ IVec<A>(static_cast<int32_t>(0x80000000u)));
+  return xsimd::bitwise_cast<Vec<A>>(xsimd::bitwise_cast<IVec<A>>(v) ^
+                                     IVec<A>(static_cast<int32_t>(0x80000000u)));
 }
 
 // a * b + c with a single rounding where the instruction set has FMA, two roundings otherwise.
