@@ -15,7 +15,9 @@ endif()
 
 # syn_library(NAME DIR DEPS...): one static library per source folder, sources found by glob so that
 # adding a file needs no CMake edit. Per-ISA translation units (*_sse2.cpp, *_avx2.cpp, *_avx512.cpp)
-# get their instruction-set flags here and nowhere else.
+# get their instruction-set flags here and nowhere else, plus -ffp-contract=off: with FMA available
+# GCC would otherwise fuse a separate multiply and add (even of intrinsics), so results would differ
+# from the scalar reference where kernels promise exactness; kernels that want FMA ask for it.
 function(syn_library name dir)
   file(GLOB _srcs CONFIGURE_DEPENDS "${dir}/*.cpp")
   add_library(syn_${name} STATIC ${_srcs})
@@ -26,9 +28,9 @@ function(syn_library name dir)
   foreach(_src IN LISTS _srcs)
     if(_src MATCHES "_avx512\\.cpp$")
       set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS
-        "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512cd;-mavx2;-mfma;-mbmi2")
+        "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512cd;-mavx2;-mfma;-mbmi2;-ffp-contract=off")
     elseif(_src MATCHES "_avx2\\.cpp$")
-      set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mbmi2")
+      set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mbmi2;-ffp-contract=off")
     endif()
   endforeach()
 endfunction()

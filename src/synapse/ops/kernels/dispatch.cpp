@@ -6,7 +6,7 @@
 
 namespace syn::kernels {
 
-// Defined in the per-ISA translation units (Note [Kernel dispatch]).
+// The table compiled for `isa`, whether or not this CPU can run it (compiled_tables.cpp).
 const KernelTable* compiled_table(Isa isa);
 
 const KernelTable* table_for(Isa isa) {
@@ -15,12 +15,11 @@ const KernelTable* table_for(Isa isa) {
   return compiled_table(isa);
 }
 
-namespace {
-const KernelTable& choose() {
-  if (const char* forced = std::getenv("SYN_ISA"); forced && *forced) {
-    const Isa isa = parse_isa(forced);
+const KernelTable& select_table(const char* syn_isa) {
+  if (syn_isa && *syn_isa) {
+    const Isa isa = parse_isa(syn_isa);
     const KernelTable* table = table_for(isa);
-    SYN_CHECK_T(ValueError, table != nullptr, "SYN_ISA=", forced,
+    SYN_CHECK_T(ValueError, table != nullptr, "SYN_ISA=", syn_isa,
                 ": this CPU cannot run that instruction set (best available: ", isa_name(best_isa()), ")");
     return *table;
   }
@@ -29,10 +28,9 @@ const KernelTable& choose() {
     if (const KernelTable* table = table_for(*it)) return *table;
   return scalar_table();
 }
-}  // namespace
 
 const KernelTable& active() {
-  static const KernelTable& table = choose();
+  static const KernelTable& table = select_table(std::getenv("SYN_ISA"));
   return table;
 }
 

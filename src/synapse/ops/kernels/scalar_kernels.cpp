@@ -29,17 +29,24 @@ float sigmoid(float x) {
   return e / (1.f + e);
 }
 float softplus(float x) { return x != x ? x : std::fmax(x, 0.f) + std::log1p(std::exp(-std::fabs(x))); }
-float gelu(float x) { return 0.5f * x * (1.f + std::erf(x * kInvSqrt2)); }
-float gelu_tanh(float x) {
-  return 0.5f * x * (1.f + std::tanh(kSqrt2OverPi * (x + kGeluCoef * x * x * x)));
+// gelu written with erfc and gelu_tanh with sigmoid(2u) = (1 + tanh u) / 2: the textbook forms
+// 1 + erf(..) and 1 + tanh(..) cancel catastrophically for negative x.
+float gelu(float x) { return 0.5f * x * std::erfc(-x * kInvSqrt2); }
+float gelu_tanh_inner(float x) { return kSqrt2OverPi * (x + kGeluCoef * x * x * x); }
+float gelu_tanh(float x) { return x * sigmoid(2.f * gelu_tanh_inner(x)); }
+// The gelu derivatives are evaluated at x clamped to [-20, 20], where they are already 0 or 1 in
+// float; that keeps x^2 and x^3 from overflowing into inf * 0 at larger |x|. NaN passes through.
+float clamp_gelu_arg(float x) { return x > 20.f ? 20.f : (x < -20.f ? -20.f : x); }
+float gelu_grad(float x_in) {
+  const float x = clamp_gelu_arg(x_in);
+  return 0.5f * std::erfc(-x * kInvSqrt2) + x * kInvSqrt2Pi * std::exp(-0.5f * x * x);
 }
-float gelu_grad(float x) {
-  return 0.5f * (1.f + std::erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * std::exp(-0.5f * x * x);
-}
-float gelu_tanh_grad(float x) {
-  const float u = kSqrt2OverPi * (x + kGeluCoef * x * x * x);
-  const float t = std::tanh(u);
-  return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * kSqrt2OverPi * (1.f + 3.f * kGeluCoef * x * x);
+// d/dx x s(2u) = s + 2 x s(2u) s(-2u) u'(x), with s(2u) s(-2u) = (1 - tanh^2 u) / 4.
+float gelu_tanh_grad(float x_in) {
+  const float x = clamp_gelu_arg(x_in);
+  const float u = gelu_tanh_inner(x);
+  const float s = sigmoid(2.f * u);
+  return s + 2.f * x * s * sigmoid(-2.f * u) * kSqrt2OverPi * (1.f + 3.f * kGeluCoef * x * x);
 }
 
 void add(const float* a, const float* b, float* y, int64_t n) { for (int64_t i = 0; i < n; ++i) y[i] = a[i] + b[i]; }
