@@ -38,6 +38,10 @@ TEST_CASE("ModelConfig: to_map / from_map round trip of every field") {
   CHECK(back.seed == c.seed);
   CHECK(back.dropout == c.dropout);
   CHECK(back.revin == false);
+  // Floats are written exactly (shortest round-trip text), not rounded to 6 digits.
+  c.dropout = 1.2345678e-7f;
+  CHECK(c.to_map().at("dropout") == "1.2345679e-07");  // the float nearest 1.2345678e-7
+  CHECK(ModelConfig::from_map(c.to_map()).dropout == c.dropout);
   CHECK(back.nonlinearity == "relu");
 }
 

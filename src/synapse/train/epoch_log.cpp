@@ -1,18 +1,18 @@
 #include "synapse/train/epoch_log.hpp"
 
 #include <cmath>
-#include <cstdio>
+#include <charconv>
 #include <ostream>
 #include <string>
 
 namespace syn::train {
 namespace {
-// Text that reads back to the same double; null for NaN and infinities.
+// The shortest text that reads back to the same double; null for NaN and infinities.
 std::string json_number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
 }
 }  // namespace
 

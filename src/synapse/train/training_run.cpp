@@ -7,6 +7,12 @@ namespace syn::train {
 
 TrainingRun run_training(forecast::Series series, nn::ModelConfig config, DataSettings settings,
                          const TrainerOptions& options) {
+  TrainingRun run = prepare_training(std::move(series), std::move(config), std::move(settings));
+  train_and_score(run, options);
+  return run;
+}
+
+TrainingRun prepare_training(forecast::Series series, nn::ModelConfig config, DataSettings settings) {
   config.input_size = series.cols();
   config.validate();
   const std::string source = series.source;
@@ -26,12 +32,15 @@ TrainingRun run_training(forecast::Series series, nn::ModelConfig config, DataSe
   settings.scaler = run.data.scaler.state();
   run.settings = std::move(settings);
   run.model = make_forecaster(config);
+  return run;
+}
+
+void train_and_score(TrainingRun& run, const TrainerOptions& options) {
   Trainer trainer(*run.model, options);
   run.result = trainer.fit(run.data.train, run.data.val ? &*run.data.val : nullptr);
   run.test_prediction = predict(*run.model, run.data.test.inputs);
   run.test_metrics = run.data.score(run.test_prediction.mean, run.data.test);
   run.model->eval();
-  return run;
 }
 
 }  // namespace syn::train

@@ -27,10 +27,18 @@ struct TrainingRun {
   int64_t test_windows() const { return data.test.count(); }
 };
 
+// prepare_training then train_and_score.
+TrainingRun run_training(forecast::Series series, nn::ModelConfig config, DataSettings settings,
+                         const TrainerOptions& options);
+
+// The data under the settings' protocol and the untrained model (result and test fields empty).
 // config.input_size is set to the number of series columns. ValueError naming the series' source
 // when it has fewer rows than lookback + horizon or a split gets no window; ValueError for an
 // invalid config or a model kind this build lacks.
-TrainingRun run_training(forecast::Series series, nn::ModelConfig config, DataSettings settings,
-                         const TrainerOptions& options);
+TrainingRun prepare_training(forecast::Series series, nn::ModelConfig config, DataSettings settings);
+
+// Trains run.model on run.data (early stopping on run.data.val), then forecasts and scores every
+// test window; leaves the model in eval mode.
+void train_and_score(TrainingRun& run, const TrainerOptions& options);
 
 }  // namespace syn::train
