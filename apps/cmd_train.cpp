@@ -6,7 +6,6 @@
 
 #include "cli_values.hpp"
 #include "command.hpp"
-#include "json_config.hpp"
 #include "json_report.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/train/checkpoint.hpp"
@@ -45,6 +44,15 @@ nn::ModelConfig model_config(const TrainArgs& a) {
   }
 }
 
+forecast::Series read_data(const std::string& path, const train::DataSettings& settings) {
+  try {
+    return train::read_series(path, settings);
+  } catch (const ValueError& e) {
+    throw ValueError(detail::concat(e.what(), "\n(options: --ignore COLS skips columns, --na VALUES adds missing-value "
+                                              "markers, --missing drop|ffill handles missing values)"));
+  }
+}
+
 int run_train(const TrainArgs& a) {
   train::DataSettings settings;
   settings.target = a.target;
@@ -72,8 +80,8 @@ int run_train(const TrainArgs& a) {
     options.log = &log;
   }
 
+  train::TrainingRun run = train::prepare_training(read_data(a.data, settings), config, settings);
   std::fprintf(stderr, "%s\n", settings.protocol.describe().c_str());
-  train::TrainingRun run = train::prepare_training(train::read_series(a.data, settings), config, settings);
   std::fprintf(stderr, "data: %s, target '%s'%s; %s\n", a.data.c_str(), run.settings.target.c_str(),
                run.settings.features.empty() ? "" : detail::concat(" + ", run.settings.features.size(), " features").c_str(),
                run.data.split.describe().c_str());
@@ -112,10 +120,10 @@ Command add_train_command(CLI::App& root) {
   a->reg = a->config.reg;
   CLI::App* app = root.add_subcommand("train", "Train a forecaster on a CSV file and save it");
   app->footer(
+      "--config FILE.json gives any of these options as keys of a JSON object (flags override it). "
       "Prints the protocol and progress on stderr and the test metrics (original units) as one JSON object on "
       "stdout. Exit status: 0 success, 2 bad usage or input (the reason names the file and column, line, "
       "option or field), 1 other failures.");
-  add_json_config(*app);
   app->add_option("--data", a->data, "CSV file")->required()->check(CLI::ExistingFile);
   app->add_option("--target", a->target, "Column to forecast")->required();
   app->add_option("--features", a->features, "Extra input columns, comma-separated")->delimiter(',');

@@ -18,6 +18,9 @@ std::string JsonConfig::to_config(const CLI::App*, bool, bool, std::string) cons
 
 std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const {
   const std::string file = "config file '" + file_option_->as<std::string>() + "'";
+  const std::vector<CLI::App*> chosen = root_->get_subcommands();
+  if (chosen.empty()) throw CLI::ConfigError(file + ": name a subcommand, e.g. synapse train --config FILE.json");
+  const CLI::App* sub = chosen.front();
   nlohmann::json root;
   try {
     root = nlohmann::json::parse(input);
@@ -28,8 +31,12 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
   std::vector<CLI::ConfigItem> items;
   for (const auto& [key, value] : root.items()) {
     CLI::ConfigItem item;
+    item.parents = {sub->get_name()};
     item.name = key;
     std::replace(item.name.begin(), item.name.end(), '_', '-');
+    if (!sub->get_option_no_throw("--" + item.name) || item.name == "help")
+      throw CLI::ConfigError(file + ": '" + key + "' is not an option of synapse " + sub->get_name() +
+                             " (see synapse " + sub->get_name() + " --help)");
     if (value.is_array())
       for (const auto& v : value) item.inputs.push_back(scalar_text(v, key, file));
     else
@@ -39,11 +46,12 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
   return items;
 }
 
-void add_json_config(CLI::App& app) {
-  CLI::Option* option = app.set_config("--config", "", "Read options from a JSON object (flags override it)");
+void add_json_config(CLI::App& root) {
+  CLI::Option* option =
+      root.set_config("--config", "", "Options of the subcommand from a JSON object (command-line flags override it)");
   option->type_name("FILE.json");
-  app.config_formatter(std::make_shared<JsonConfig>(option));
-  app.allow_config_extras(CLI::config_extras_mode::error);
+  root.config_formatter(std::make_shared<JsonConfig>(option, &root));
+  root.allow_config_extras(CLI::config_extras_mode::error);
 }
 
 }  // namespace syn::apps

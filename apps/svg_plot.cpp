@@ -101,7 +101,9 @@ std::string render_line_plot(const PlotSpec& spec) {
     }
     flush();
   }
-  // Legend.
+  // Legend, on a white box.
+  s << "<rect x=\"" << kLeft + 4 << "\" y=\"" << kTop + 4 << "\" width=\"230\" height=\"" << 16 * spec.lines.size() + 6
+    << "\" fill=\"white\" fill-opacity=\"0.85\"/>\n";
   double ly = kTop + 14;
   for (const PlotLine& l : spec.lines) {
     s << "<line x1=\"" << kLeft + 10 << "\" y1=\"" << ly - 4 << "\" x2=\"" << kLeft + 34 << "\" y2=\"" << ly - 4

@@ -4,12 +4,15 @@
 #include <vector>
 
 #include "command.hpp"
+#include "json_config.hpp"
 #include "synapse/core/error.hpp"
 
 int main(int argc, char** argv) {
   using namespace syn::apps;
   CLI::App root("synapse: time-series forecasting on a from-scratch CPU autodiff engine", "synapse");
   root.require_subcommand(1);
+  root.fallthrough();  // --config belongs to the root but is written after the subcommand
+  add_json_config(root);
   const std::vector<Command> commands = {add_train_command(root), add_eval_command(root),
                                          add_predict_command(root), add_inspect_command(root),
                                          add_demo_command(root)};
