@@ -53,7 +53,8 @@ std::vector<double> tiled_forecasts(const forecast::ForecastData& d, const Tenso
   std::vector<double> y(static_cast<size_t>(d.split.test.size()), std::nan(""));
   for (int64_t i = 0; i < d.test.count(); i += h)
     for (int64_t k = 0; k < h; ++k)
-      y[static_cast<size_t>(d.test.first_target_row + i + k - begin)] = d.scaler.inverse(scaled.data()[i * h + k], 0);
+      y[static_cast<size_t>(d.test.first_target_row + i + k - begin)] =
+          d.scaler.inverse(scaled.data()[i * h + k], 0);
   return y;
 }
 
@@ -67,10 +68,11 @@ Tensor naive_forecast(const forecast::Windows& w) {
 }
 
 void print_table(const std::vector<Row>& rows) {
-  std::printf("\n%-22s %10s %10s %9s %7s %7s %9s\n", "model", "MAE", "RMSE", "sMAPE %", "MASE", "epochs", "train s");
+  std::printf("\n%-22s %10s %10s %9s %7s %7s %9s\n", "model", "MAE", "RMSE", "sMAPE %", "MASE", "epochs",
+              "train s");
   for (const Row& r : rows)
-    std::printf("%-22s %10.3f %10.3f %9.2f %7.3f %7lld %9.2f\n", r.name.c_str(), r.metrics.mae, r.metrics.rmse,
-                r.metrics.smape, r.metrics.mase, static_cast<long long>(r.epochs), r.seconds);
+    std::printf("%-22s %10.3f %10.3f %9.2f %7.3f %7lld %9.2f\n", r.name.c_str(), r.metrics.mae,
+                r.metrics.rmse, r.metrics.smape, r.metrics.mase, static_cast<long long>(r.epochs), r.seconds);
 }
 
 int run_demo(const DemoArgs& a) {
@@ -80,13 +82,14 @@ int run_demo(const DemoArgs& a) {
       forecast::select_series(forecast::make_synthetic(synthetic), {"demand", {"temperature"}, {}});
   train::DataSettings settings;
   settings.protocol = forecast::Protocol::clean();
-  std::printf("synapse demo: %s forecaster on a generated hourly demand series (%lld rows: demand with daily and "
-              "weekly cycles, a trend and a level shift, plus temperature as a feature)\n",
-              kDemoModel, static_cast<long long>(kRows));
+  std::printf(
+      "synapse demo: %s forecaster on a generated hourly demand series (%lld rows: demand with daily and "
+      "weekly cycles, a trend and a level shift, plus temperature as a feature)\n",
+      kDemoModel, static_cast<long long>(kRows));
   std::printf("lookback %lld h, horizon %lld h, batch %lld, %lld epochs at most, seed %llu; %s\n",
-              static_cast<long long>(kLookback), static_cast<long long>(kHorizon), static_cast<long long>(kBatch),
-              static_cast<long long>(a.epochs), static_cast<unsigned long long>(kSeed),
-              settings.protocol.describe().c_str());
+              static_cast<long long>(kLookback), static_cast<long long>(kHorizon),
+              static_cast<long long>(kBatch), static_cast<long long>(a.epochs),
+              static_cast<unsigned long long>(kSeed), settings.protocol.describe().c_str());
   std::fflush(stdout);
 
   std::vector<Row> rows;
@@ -106,12 +109,14 @@ int run_demo(const DemoArgs& a) {
     options.seed = kSeed;
     options.progress = a.no_progress ? train::ProgressMode::never : train::ProgressMode::automatic;
     options.early_stopping = train::EarlyStopping::for_protocol(settings.protocol);
-    const std::string name = std::string(kDemoModel) + (reg == "none" ? "" : " + dropout " + std::to_string(kDropout).substr(0, 3));
+    const std::string name = std::string(kDemoModel) +
+                             (reg == "none" ? "" : " + dropout " + std::to_string(kDropout).substr(0, 3));
     std::fprintf(stderr, "training %s ...\n", name.c_str());
     const train::TrainingRun run = train::run_training(series, config, settings, options);
     std::fprintf(stderr, "  %s in %.2fs\n", run.result.message.c_str(), run.result.seconds);
     if (rows.empty()) {
-      rows.push_back({"naive (repeat last)", run.data.score(naive_forecast(run.data.test), run.data.test), 0, 0});
+      rows.push_back(
+          {"naive (repeat last)", run.data.score(naive_forecast(run.data.test), run.data.test), 0, 0});
       PlotLine actual{"actual", "#222222", {}, {}, 1.2};
       for (int64_t r = run.data.split.test.begin; r < run.data.split.test.end; ++r) {
         actual.x.push_back(static_cast<double>(r - run.data.split.test.begin));
@@ -119,8 +124,10 @@ int run_demo(const DemoArgs& a) {
       }
       lines.push_back(actual);
     }
-    rows.push_back({name, run.test_metrics, static_cast<int64_t>(run.result.history.size()), run.result.seconds});
-    PlotLine forecast{name, colors[lines.size() - 1], lines.front().x, tiled_forecasts(run.data, run.test_prediction.mean)};
+    rows.push_back(
+        {name, run.test_metrics, static_cast<int64_t>(run.result.history.size()), run.result.seconds});
+    PlotLine forecast{name, colors[lines.size() - 1], lines.front().x,
+                      tiled_forecasts(run.data, run.test_prediction.mean)};
     lines.push_back(forecast);
   }
   print_table(rows);
@@ -131,7 +138,8 @@ int run_demo(const DemoArgs& a) {
                     std::to_string(kHorizon) + "th hour",
                 "hours into the test part", "demand", lines};
   train::write_file_atomically(svg, render_line_plot(plot));
-  std::printf("\nplot of forecast vs actual on the test part: %s\n", std::filesystem::absolute(svg).string().c_str());
+  std::printf("\nplot of forecast vs actual on the test part: %s\n",
+              std::filesystem::absolute(svg).string().c_str());
   return kExitOk;
 }
 
@@ -139,9 +147,12 @@ int run_demo(const DemoArgs& a) {
 
 Command add_demo_command(CLI::App& root) {
   auto a = std::make_shared<DemoArgs>();
-  CLI::App* app = root.add_subcommand("demo", "Train with and without dropout on a generated series, compare, plot");
+  CLI::App* app =
+      root.add_subcommand("demo", "Train with and without dropout on a generated series, compare, plot");
   app->add_option("--out-dir", a->out_dir, "Where to write demo_forecast.svg")->capture_default_str();
-  app->add_option("--epochs", a->epochs, "Maximum epochs per run")->check(positive_integer())->capture_default_str();
+  app->add_option("--epochs", a->epochs, "Maximum epochs per run")
+      ->check(positive_integer())
+      ->capture_default_str();
   app->add_flag("--no-progress", a->no_progress, "No progress bar");
   return {app, [a] { return run_demo(*a); }};
 }

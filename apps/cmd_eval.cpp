@@ -36,10 +36,13 @@ Command add_eval_command(CLI::App& root) {
   auto a = std::make_shared<EvalArgs>();
   CLI::App* app = root.add_subcommand("eval", "Score a saved model on a CSV file");
   app->footer(
-      "The file is read, split and scaled as the model was trained (the saved settings and scaler). Prints the "
+      "The file is read, split and scaled as the model was trained (the saved settings and scaler). Prints "
+      "the "
       "metrics in original units as one JSON object. Exit status: 0 success, 2 bad usage or input.");
   app->add_option("--model-file", a->model_file, "Checkpoint written by synapse train")->required();
-  app->add_option("--data", a->data, "CSV file with the training file's columns")->required()->check(CLI::ExistingFile);
+  app->add_option("--data", a->data, "CSV file with the training file's columns")
+      ->required()
+      ->check(CLI::ExistingFile);
   app->add_option("--part", a->part, "test: the protocol's test part; all: every window of the file")
       ->check(CLI::IsMember({"test", "all"}))
       ->capture_default_str();

@@ -70,23 +70,27 @@ void print_text(const InspectArgs& a, const train::Checkpoint& c, const std::vec
   }
   std::printf("checkpoint  %s (%lld bytes, format %u)\n", a.model_file.c_str(),
               static_cast<long long>(std::filesystem::file_size(a.model_file)), train::kCheckpointVersion);
-  std::printf("model       %s, lookback %lld, horizon %lld, %lld input columns, reg %s\n", c.config.kind.c_str(),
-              static_cast<long long>(c.config.lookback), static_cast<long long>(c.config.horizon),
-              static_cast<long long>(c.config.input_size), c.config.reg.c_str());
+  std::printf("model       %s, lookback %lld, horizon %lld, %lld input columns, reg %s\n",
+              c.config.kind.c_str(), static_cast<long long>(c.config.lookback),
+              static_cast<long long>(c.config.horizon), static_cast<long long>(c.config.input_size),
+              c.config.reg.c_str());
   std::printf("parameters  %lld total, %lld live, sparsity %.2f%%\n\nlayers\n", static_cast<long long>(total),
               static_cast<long long>(live), 100 * sparsity(live, total));
   for (const std::string& l : layer_order)
-    std::printf("  %-40s %12lld  live %12lld  sparsity %6.2f%%\n", l.c_str(), static_cast<long long>(layers[l].first),
-                static_cast<long long>(layers[l].second), 100 * sparsity(layers[l].second, layers[l].first));
+    std::printf("  %-40s %12lld  live %12lld  sparsity %6.2f%%\n", l.c_str(),
+                static_cast<long long>(layers[l].first), static_cast<long long>(layers[l].second),
+                100 * sparsity(layers[l].second, layers[l].first));
   std::printf("\ntensors\n");
   for (const TensorRow& r : rows)
     std::printf("  %-40s %-16s %10lld  live %10lld  sparsity %6.2f%%\n", r.name.c_str(), r.shape.c_str(),
-                static_cast<long long>(r.numel), static_cast<long long>(r.live), 100 * sparsity(r.live, r.numel));
+                static_cast<long long>(r.numel), static_cast<long long>(r.live),
+                100 * sparsity(r.live, r.numel));
   std::printf("\nmodel settings\n");
   for (const auto& [key, value] : c.config.to_map()) std::printf("  %-14s %s\n", key.c_str(), value.c_str());
   std::printf("\ndata settings\n");
   const nlohmann::json data = data_json(c.data);
-  for (const auto& [key, value] : data.items()) std::printf("  %-14s %s\n", key.c_str(), value.dump().c_str());
+  for (const auto& [key, value] : data.items())
+    std::printf("  %-14s %s\n", key.c_str(), value.dump().c_str());
 }
 
 int run_inspect(const InspectArgs& a) {
@@ -101,16 +105,21 @@ int run_inspect(const InspectArgs& a) {
   for (const TensorRow& r : rows) {
     total += r.numel;
     live += r.live;
-    tensors.push_back({{"name", r.name},         {"layer", r.layer}, {"shape", r.shape},
-                       {"numel", r.numel},       {"live", r.live},   {"sparsity", sparsity(r.live, r.numel)}});
+    tensors.push_back({{"name", r.name},
+                       {"layer", r.layer},
+                       {"shape", r.shape},
+                       {"numel", r.numel},
+                       {"live", r.live},
+                       {"sparsity", sparsity(r.live, r.numel)}});
   }
-  const nlohmann::json out = {{"command", "inspect"},
-                              {"model_file", a.model_file},
-                              {"format", train::kCheckpointVersion},
-                              {"model", c.config.to_map()},
-                              {"data", data_json(c.data)},
-                              {"parameters", {{"total", total}, {"live", live}, {"sparsity", sparsity(live, total)}}},
-                              {"tensors", tensors}};
+  const nlohmann::json out = {
+      {"command", "inspect"},
+      {"model_file", a.model_file},
+      {"format", train::kCheckpointVersion},
+      {"model", c.config.to_map()},
+      {"data", data_json(c.data)},
+      {"parameters", {{"total", total}, {"live", live}, {"sparsity", sparsity(live, total)}}},
+      {"tensors", tensors}};
   std::cout << out.dump(2) << std::endl;
   return kExitOk;
 }
@@ -119,7 +128,8 @@ int run_inspect(const InspectArgs& a) {
 
 Command add_inspect_command(CLI::App& root) {
   auto a = std::make_shared<InspectArgs>();
-  CLI::App* app = root.add_subcommand("inspect", "Show what a checkpoint holds: layers, parameters, sparsity, settings");
+  CLI::App* app =
+      root.add_subcommand("inspect", "Show what a checkpoint holds: layers, parameters, sparsity, settings");
   app->footer("Exit status: 0 success, 2 bad usage or a damaged or unreadable checkpoint.");
   app->add_option("MODEL", a->model_file, "Checkpoint written by synapse train")->required();
   app->add_flag("--json", a->json, "Print one JSON object instead of text");

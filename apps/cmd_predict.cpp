@@ -58,8 +58,9 @@ int run_predict(const PredictArgs& a) {
     std::cout << csv << std::flush;
   } else {
     train::write_file_atomically(a.out, csv);
-    std::fprintf(stderr, "wrote %lld forecasts of %lld steps to %s\n", static_cast<long long>(origins.count()),
-                 static_cast<long long>(c.config.horizon), a.out.c_str());
+    std::fprintf(stderr, "wrote %lld forecasts of %lld steps to %s\n",
+                 static_cast<long long>(origins.count()), static_cast<long long>(c.config.horizon),
+                 a.out.c_str());
   }
   return kExitOk;
 }
@@ -68,13 +69,16 @@ int run_predict(const PredictArgs& a) {
 
 Command add_predict_command(CLI::App& root) {
   auto a = std::make_shared<PredictArgs>();
-  CLI::App* app = root.add_subcommand("predict", "Forecast with a saved model from every origin of a CSV file");
+  CLI::App* app =
+      root.add_subcommand("predict", "Forecast with a saved model from every origin of a CSV file");
   app->footer(
       "Writes CSV: one row per forecast origin (every row with a full lookback, the last one included), its "
       "timestamp or row number, then the forecasts t+1..t+H in original units (and sd_t+1.. for MC dropout). "
       "Exit status: 0 success, 2 bad usage or input.");
   app->add_option("--model-file", a->model_file, "Checkpoint written by synapse train")->required();
-  app->add_option("--data", a->data, "CSV file with the training file's columns")->required()->check(CLI::ExistingFile);
+  app->add_option("--data", a->data, "CSV file with the training file's columns")
+      ->required()
+      ->check(CLI::ExistingFile);
   app->add_option("--out", a->out, "Write the CSV here instead of stdout");
   app->add_option("--model", a->kind, "Refuse a checkpoint of another model kind");
   return {app, [a] { return run_predict(*a); }};

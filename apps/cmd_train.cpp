@@ -31,7 +31,8 @@ nn::ModelConfig model_config(const TrainArgs& a) {
   values["reg"] = a.reg;
   for (const std::string& kv : a.model_opts) {
     const size_t eq = kv.find('=');
-    SYN_CHECK_T(ValueError, eq != std::string::npos && eq > 0, "--model-opt: expected KEY=VALUE, got '", kv, "'");
+    SYN_CHECK_T(ValueError, eq != std::string::npos && eq > 0, "--model-opt: expected KEY=VALUE, got '", kv,
+                "'");
     const std::string key = kv.substr(0, eq);
     SYN_CHECK_T(ValueError, key != "kind" && key != "input_size", "--model-opt: set '", key,
                 "' with its own option (--model) or not at all (input_size follows the data)");
@@ -48,8 +49,9 @@ forecast::Series read_data(const std::string& path, const train::DataSettings& s
   try {
     return train::read_series(path, settings);
   } catch (const ValueError& e) {
-    throw ValueError(detail::concat(e.what(), "\n(options: --ignore COLS skips columns, --na VALUES adds missing-value "
-                                              "markers, --missing drop|ffill handles missing values)"));
+    throw ValueError(detail::concat(e.what(),
+                                    "\n(options: --ignore COLS skips columns, --na VALUES adds missing-value "
+                                    "markers, --missing drop|ffill handles missing values)"));
   }
 }
 
@@ -83,32 +85,36 @@ int run_train(const TrainArgs& a) {
   train::TrainingRun run = train::prepare_training(read_data(a.data, settings), config, settings);
   std::fprintf(stderr, "%s\n", settings.protocol.describe().c_str());
   std::fprintf(stderr, "data: %s, target '%s'%s; %s\n", a.data.c_str(), run.settings.target.c_str(),
-               run.settings.features.empty() ? "" : detail::concat(" + ", run.settings.features.size(), " features").c_str(),
+               run.settings.features.empty()
+                   ? ""
+                   : detail::concat(" + ", run.settings.features.size(), " features").c_str(),
                run.data.split.describe().c_str());
-  std::fprintf(stderr, "model: %s, %lld parameters, lookback %lld, horizon %lld, reg %s; %lld training windows\n",
+  std::fprintf(stderr,
+               "model: %s, %lld parameters, lookback %lld, horizon %lld, reg %s; %lld training windows\n",
                run.model->config().kind.c_str(), static_cast<long long>(run.model->num_parameters()),
-               static_cast<long long>(config.lookback), static_cast<long long>(config.horizon), config.reg.c_str(),
-               static_cast<long long>(run.data.train.count()));
+               static_cast<long long>(config.lookback), static_cast<long long>(config.horizon),
+               config.reg.c_str(), static_cast<long long>(run.data.train.count()));
   train::train_and_score(run, options);
-  std::fprintf(stderr, "%s (%.2fs); weights of epoch %lld kept\n", run.result.message.c_str(), run.result.seconds,
-               static_cast<long long>(run.result.kept_epoch));
+  std::fprintf(stderr, "%s (%.2fs); weights of epoch %lld kept\n", run.result.message.c_str(),
+               run.result.seconds, static_cast<long long>(run.result.kept_epoch));
   train::save_checkpoint(a.out, train::make_checkpoint(*run.model, run.settings));
   std::fprintf(stderr, "saved %s\n", a.out.c_str());
 
-  const nlohmann::json out = {{"command", "train"},
-                              {"data", a.data},
-                              {"target", run.settings.target},
-                              {"features", run.settings.features},
-                              {"model", config.kind},
-                              {"reg", config.reg},
-                              {"protocol", settings.protocol.name()},
-                              {"lookback", config.lookback},
-                              {"horizon", config.horizon},
-                              {"parameters", run.model->num_parameters()},
-                              {"test_windows", run.test_windows()},
-                              {"metrics", metrics_json(run.test_metrics, run.test_prediction, run.data.scaler)},
-                              {"training", training_json(run.result)},
-                              {"model_file", a.out}};
+  const nlohmann::json out = {
+      {"command", "train"},
+      {"data", a.data},
+      {"target", run.settings.target},
+      {"features", run.settings.features},
+      {"model", config.kind},
+      {"reg", config.reg},
+      {"protocol", settings.protocol.name()},
+      {"lookback", config.lookback},
+      {"horizon", config.horizon},
+      {"parameters", run.model->num_parameters()},
+      {"test_windows", run.test_windows()},
+      {"metrics", metrics_json(run.test_metrics, run.test_prediction, run.data.scaler)},
+      {"training", training_json(run.result)},
+      {"model_file", a.out}};
   std::cout << out.dump() << std::endl;
   return kExitOk;
 }
@@ -121,17 +127,20 @@ Command add_train_command(CLI::App& root) {
   CLI::App* app = root.add_subcommand("train", "Train a forecaster on a CSV file and save it");
   app->footer(
       "--config FILE.json gives any of these options as keys of a JSON object (flags override it). "
-      "Prints the protocol and progress on stderr and the test metrics (original units) as one JSON object on "
+      "Prints the protocol and progress on stderr and the test metrics (original units) as one JSON object "
+      "on "
       "stdout. Exit status: 0 success, 2 bad usage or input (the reason names the file and column, line, "
       "option or field), 1 other failures.");
   app->add_option("--data", a->data, "CSV file")->required()->check(CLI::ExistingFile);
   app->add_option("--target", a->target, "Column to forecast")->required();
   app->add_option("--features", a->features, "Extra input columns, comma-separated")->delimiter(',');
-  app->add_option("--ignore", a->ignore, "Columns to skip (e.g. text columns), comma-separated")->delimiter(',');
+  app->add_option("--ignore", a->ignore, "Columns to skip (e.g. text columns), comma-separated")
+      ->delimiter(',');
   app->add_option("--missing", a->missing, "Rows with a missing value: fail, drop or ffill (forward fill)")
       ->check(CLI::IsMember({"fail", "drop", "ffill"}))
       ->capture_default_str();
-  app->add_option("--na", a->na, "Extra missing-value markers, comma-separated (numbers such as -200 match numerically)")
+  app->add_option("--na", a->na,
+                  "Extra missing-value markers, comma-separated (numbers such as -200 match numerically)")
       ->delimiter(',');
   app->add_option("--model", a->model, "Model kind: rnn, lstm, gru, patchtst, paper-patchtst or linear")
       ->required()
@@ -151,9 +160,14 @@ Command add_train_command(CLI::App& root) {
   app->add_option("--mc-samples", a->config.mc_samples, "MC-dropout passes averaged at prediction")
       ->check(positive_integer())
       ->capture_default_str();
-  app->add_option("--model-opt", a->model_opts, "Any model setting as KEY=VALUE, e.g. hidden_size=32 (repeatable)");
-  app->add_option("--epochs", a->trainer.epochs, "Maximum epochs")->check(positive_integer())->capture_default_str();
-  app->add_option("--batch", a->trainer.batch_size, "Batch size")->check(positive_integer())->capture_default_str();
+  app->add_option("--model-opt", a->model_opts,
+                  "Any model setting as KEY=VALUE, e.g. hidden_size=32 (repeatable)");
+  app->add_option("--epochs", a->trainer.epochs, "Maximum epochs")
+      ->check(positive_integer())
+      ->capture_default_str();
+  app->add_option("--batch", a->trainer.batch_size, "Batch size")
+      ->check(positive_integer())
+      ->capture_default_str();
   app->add_option("--lr", a->trainer.lr, "Learning rate")->check(positive_number())->capture_default_str();
   app->add_option("--optimizer", a->optimizer, "adam, adamw or sgd")
       ->check(CLI::IsMember({"adam", "adamw", "sgd"}))
@@ -168,7 +182,8 @@ Command add_train_command(CLI::App& root) {
   app->add_option("--clip", a->trainer.clip_norm, "Clip the gradient L2 norm to this (0: off)")
       ->check(non_negative_number())
       ->capture_default_str();
-  app->add_option("--seed", a->config.seed, "Seed of initialisation, dropout and shuffling")->capture_default_str();
+  app->add_option("--seed", a->config.seed, "Seed of initialisation, dropout and shuffling")
+      ->capture_default_str();
   app->add_option("--protocol", a->protocol, "clean (train/val/test, scaler on train) or paper (the study's)")
       ->check(CLI::IsMember({"clean", "paper"}))
       ->capture_default_str();

@@ -4,13 +4,20 @@
 
 namespace syn::apps {
 
-nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json json_number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
-nlohmann::json metrics_json(const forecast::Metrics& m, const train::Prediction& p, const forecast::Scaler& scaler) {
-  nlohmann::json j = {{"mae", json_number(m.mae)},     {"mse", json_number(m.mse)},
-                      {"rmse", json_number(m.rmse)},   {"mape", json_number(m.mape)},
-                      {"smape", json_number(m.smape)}, {"mase", json_number(m.mase)},
-                      {"count", m.count},              {"mape_skipped", m.mape_skipped}};
+nlohmann::json metrics_json(const forecast::Metrics& m, const train::Prediction& p,
+                            const forecast::Scaler& scaler) {
+  nlohmann::json j = {{"mae", json_number(m.mae)},
+                      {"mse", json_number(m.mse)},
+                      {"rmse", json_number(m.rmse)},
+                      {"mape", json_number(m.mape)},
+                      {"smape", json_number(m.smape)},
+                      {"mase", json_number(m.mase)},
+                      {"count", m.count},
+                      {"mape_skipped", m.mape_skipped}};
   if (p.spread.defined() && p.spread.numel() > 0) {
     double sum = 0;
     for (float s : p.spread.to_vector()) sum += s;

@@ -22,11 +22,16 @@ double nice_step(double span, int target) {
 std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
   }
   return out;
 }
@@ -62,8 +67,8 @@ std::string render_line_plot(const PlotSpec& spec) {
 
   std::ostringstream s;
   s.precision(6);
-  s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" viewBox=\"0 0 " << w
-    << ' ' << h << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+  s << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" viewBox=\"0 0 "
+    << w << ' ' << h << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
     << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     << "<text x=\"" << w / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" << escape(spec.title)
     << "</text>\n";
@@ -75,12 +80,12 @@ std::string render_line_plot(const PlotSpec& spec) {
       << "\" text-anchor=\"middle\">" << x << "</text>\n";
   for (double y = std::ceil(yr.lo / ys) * ys; y <= yr.hi + 1e-9 * ys; y += ys)
     s << "<line x1=\"" << kLeft << "\" y1=\"" << py(y) << "\" x2=\"" << kLeft + pw << "\" y2=\"" << py(y)
-      << "\" stroke=\"#e5e5e5\"/><text x=\"" << kLeft - 6 << "\" y=\"" << py(y) + 4 << "\" text-anchor=\"end\">" << y
-      << "</text>\n";
+      << "\" stroke=\"#e5e5e5\"/><text x=\"" << kLeft - 6 << "\" y=\"" << py(y) + 4
+      << "\" text-anchor=\"end\">" << y << "</text>\n";
   s << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << pw << "\" height=\"" << ph
     << "\" fill=\"none\" stroke=\"#444\"/>\n"
-    << "<text x=\"" << kLeft + pw / 2 << "\" y=\"" << h - 12 << "\" text-anchor=\"middle\">" << escape(spec.x_label)
-    << "</text>\n"
+    << "<text x=\"" << kLeft + pw / 2 << "\" y=\"" << h - 12 << "\" text-anchor=\"middle\">"
+    << escape(spec.x_label) << "</text>\n"
     << "<text transform=\"translate(16," << kTop + ph / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
     << escape(spec.y_label) << "</text>\n";
   // Lines: one polyline per run of finite points.
@@ -102,13 +107,13 @@ std::string render_line_plot(const PlotSpec& spec) {
     flush();
   }
   // Legend, on a white box.
-  s << "<rect x=\"" << kLeft + 4 << "\" y=\"" << kTop + 4 << "\" width=\"230\" height=\"" << 16 * spec.lines.size() + 6
-    << "\" fill=\"white\" fill-opacity=\"0.85\"/>\n";
+  s << "<rect x=\"" << kLeft + 4 << "\" y=\"" << kTop + 4 << "\" width=\"230\" height=\""
+    << 16 * spec.lines.size() + 6 << "\" fill=\"white\" fill-opacity=\"0.85\"/>\n";
   double ly = kTop + 14;
   for (const PlotLine& l : spec.lines) {
-    s << "<line x1=\"" << kLeft + 10 << "\" y1=\"" << ly - 4 << "\" x2=\"" << kLeft + 34 << "\" y2=\"" << ly - 4
-      << "\" stroke=\"" << escape(l.color) << "\" stroke-width=\"3\"/><text x=\"" << kLeft + 40 << "\" y=\"" << ly
-      << "\">" << escape(l.label) << "</text>\n";
+    s << "<line x1=\"" << kLeft + 10 << "\" y1=\"" << ly - 4 << "\" x2=\"" << kLeft + 34 << "\" y2=\""
+      << ly - 4 << "\" stroke=\"" << escape(l.color) << "\" stroke-width=\"3\"/><text x=\"" << kLeft + 40
+      << "\" y=\"" << ly << "\">" << escape(l.label) << "</text>\n";
     ly += 16;
   }
   s << "</svg>\n";

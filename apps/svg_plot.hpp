@@ -7,7 +7,7 @@ namespace syn::apps {
 
 struct PlotLine {
   std::string label;
-  std::string color;  // any SVG colour, e.g. "#1f77b4"
+  std::string color;         // any SVG colour, e.g. "#1f77b4"
   std::vector<double> x, y;  // same length; non-finite points break the line
   double width = 1.5;
 };

@@ -24,9 +24,9 @@ int main(int argc, char** argv) {
     return root.exit(e);
   } catch (const CLI::ParseError& e) {
     const CLI::App* sub = root.get_subcommands().empty() ? &root : root.get_subcommands().front();
-    std::fprintf(stderr, "synapse%s%s: %s\nRun 'synapse%s%s --help' for the options.\n", sub == &root ? "" : " ",
-                 sub == &root ? "" : sub->get_name().c_str(), e.what(), sub == &root ? "" : " ",
-                 sub == &root ? "" : sub->get_name().c_str());
+    std::fprintf(stderr, "synapse%s%s: %s\nRun 'synapse%s%s --help' for the options.\n",
+                 sub == &root ? "" : " ", sub == &root ? "" : sub->get_name().c_str(), e.what(),
+                 sub == &root ? "" : " ", sub == &root ? "" : sub->get_name().c_str());
     return kExitBadInput;
   }
   const CLI::App* chosen = root.get_subcommands().front();

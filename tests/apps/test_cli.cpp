@@ -51,14 +51,17 @@ std::vector<std::string> lines(const std::string& text) {
   return out;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // Trains a small linear model on bitcoin.csv into dir/btc.syn and returns the JSON printed.
 json train_bitcoin(const TempDir& dir, const std::string& extra = "") {
-  const CliResult r = run_cli("train --data " + quoted(dataset("bitcoin.csv")) +
-                                  " --target close --model linear --lookback 14 --horizon 7 --epochs 5 --seed 3 --out " +
-                                  quoted(dir.file("btc.syn")) + " " + extra,
-                              dir.path);
+  const CliResult r =
+      run_cli("train --data " + quoted(dataset("bitcoin.csv")) +
+                  " --target close --model linear --lookback 14 --horizon 7 --epochs 5 --seed 3 --out " +
+                  quoted(dir.file("btc.syn")) + " " + extra,
+              dir.path);
   INFO(r.err);
   REQUIRE(r.status == 0);
   return json::parse(r.out);
@@ -81,9 +84,9 @@ TEST_CASE("cli: --help on the tool and on every subcommand") {
   CHECK(root.status == 0);
   for (const char* sub : {"train", "eval", "predict", "inspect", "demo"}) CHECK(contains(root.out, sub));
   const std::vector<std::pair<std::string, std::vector<std::string>>> options = {
-      {"train", {"--data", "--target", "--features", "--ignore", "--missing", "--na", "--model", "--lookback",
-                 "--horizon", "--reg", "--dropout", "--epochs", "--batch", "--lr", "--seed", "--protocol",
-                 "--patience", "--out", "--log", "--config"}},
+      {"train", {"--data",     "--target",   "--features", "--ignore",  "--missing", "--na",    "--model",
+                 "--lookback", "--horizon",  "--reg",      "--dropout", "--epochs",  "--batch", "--lr",
+                 "--seed",     "--protocol", "--patience", "--out",     "--log",     "--config"}},
       {"eval", {"--model-file", "--data", "--part"}},
       {"predict", {"--model-file", "--data", "--out"}},
       {"inspect", {"MODEL", "--json"}},
@@ -123,9 +126,9 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") 
   CHECK(epochs == 5);
 
   SUBCASE("eval reproduces the test metrics exactly") {
-    const CliResult r = run_cli("eval --model-file " + quoted(dir.file("btc.syn")) + " --data " +
-                                    quoted(dataset("bitcoin.csv")),
-                                dir.path);
+    const CliResult r = run_cli(
+        "eval --model-file " + quoted(dir.file("btc.syn")) + " --data " + quoted(dataset("bitcoin.csv")),
+        dir.path);
     INFO(r.err);
     REQUIRE(r.status == 0);
     const json e = json::parse(r.out);
@@ -138,9 +141,9 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") 
     CHECK(json::parse(all.out).at("windows") == 365 - 14 - 7 + 1);
   }
   SUBCASE("predict: one row per origin, the last row included, in original units") {
-    const CliResult r = run_cli("predict --model-file " + quoted(dir.file("btc.syn")) + " --data " +
-                                    quoted(dataset("bitcoin.csv")),
-                                dir.path);
+    const CliResult r = run_cli(
+        "predict --model-file " + quoted(dir.file("btc.syn")) + " --data " + quoted(dataset("bitcoin.csv")),
+        dir.path);
     INFO(r.err);
     REQUIRE(r.status == 0);
     const std::vector<std::string> rows = lines(r.out);
@@ -151,9 +154,10 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") 
     const double first = std::stod(rows.back().substr(rows.back().find(',') + 1));
     CHECK(first > 50000);
     CHECK(first < 150000);
-    const CliResult to_file = run_cli("predict --model-file " + quoted(dir.file("btc.syn")) + " --data " +
-                                          quoted(dataset("bitcoin.csv")) + " --out " + quoted(dir.file("f.csv")),
-                                      dir.path);
+    const CliResult to_file =
+        run_cli("predict --model-file " + quoted(dir.file("btc.syn")) + " --data " +
+                    quoted(dataset("bitcoin.csv")) + " --out " + quoted(dir.file("f.csv")),
+                dir.path);
     REQUIRE(to_file.status == 0);
     CHECK(to_file.out.empty());
     CHECK(contains(to_file.err, "wrote 352 forecasts of 7 steps"));
@@ -179,7 +183,8 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") 
     CHECK(doc.at("data").at("target") == "close");
   }
   // No temporary files are left beside the outputs.
-  for (const auto& e : fs::directory_iterator(dir.path)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+  for (const auto& e : fs::directory_iterator(dir.path))
+    CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
 TEST_CASE("cli: the same seed trains the same model; MC dropout reports its spread") {
@@ -189,20 +194,22 @@ TEST_CASE("cli: the same seed trains the same model; MC dropout reports its spre
   CHECK(a.at("metrics") == b.at("metrics"));
   CHECK(a.at("metrics").at("mc_samples") == 8);
   CHECK(a.at("metrics").at("mc_spread").get<double>() > 0);
-  const CliResult p = run_cli("predict --model-file " + quoted(dir.file("btc.syn")) + " --data " +
-                                  quoted(dataset("bitcoin.csv")),
-                              dir.path);
+  const CliResult p = run_cli(
+      "predict --model-file " + quoted(dir.file("btc.syn")) + " --data " + quoted(dataset("bitcoin.csv")),
+      dir.path);
   REQUIRE(p.status == 0);
   CHECK(contains(lines(p.out)[0], ",t+7,sd_t+1,"));
 }
 
 TEST_CASE("cli: --config JSON gives the options, flags override it") {
   TempDir dir("config");
-  const std::string cfg = dir.write("cfg.json", "{\"data\": \"" + dataset("bitcoin.csv") +
-                                                     "\", \"target\": \"close\", \"model\": \"linear\", "
-                                                     "\"lookback\": 10, \"horizon\": 3, \"epochs\": 4, "
-                                                     "\"features\": [\"open\", \"volume\"], \"no_progress\": true, "
-                                                     "\"out\": \"" + dir.file("c.syn") + "\"}");
+  const std::string cfg =
+      dir.write("cfg.json", "{\"data\": \"" + dataset("bitcoin.csv") +
+                                "\", \"target\": \"close\", \"model\": \"linear\", "
+                                "\"lookback\": 10, \"horizon\": 3, \"epochs\": 4, "
+                                "\"features\": [\"open\", \"volume\"], \"no_progress\": true, "
+                                "\"out\": \"" +
+                                dir.file("c.syn") + "\"}");
   const CliResult r = run_cli("train --config " + quoted(cfg) + " --epochs 2 --features high", dir.path);
   INFO(r.err);
   REQUIRE(r.status == 0);
@@ -219,19 +226,21 @@ TEST_CASE("cli: --config JSON gives the options, flags override it") {
 
 TEST_CASE("cli: the Air Quality file trains (';' separator, decimal commas, -200 as missing)") {
   TempDir dir("air");
-  const CliResult r = run_cli("train --data " + quoted(dataset("AirQualityUCI.csv")) +
-                                  " --target 'CO(GT)' --features T,RH --na -200 --missing ffill --model linear"
-                                  " --lookback 24 --horizon 6 --epochs 2 --out " + quoted(dir.file("air.syn")),
-                              dir.path);
+  const CliResult r =
+      run_cli("train --data " + quoted(dataset("AirQualityUCI.csv")) +
+                  " --target 'CO(GT)' --features T,RH --na -200 --missing ffill --model linear"
+                  " --lookback 24 --horizon 6 --epochs 2 --out " +
+                  quoted(dir.file("air.syn")),
+              dir.path);
   INFO(r.err);
   REQUIRE(r.status == 0);
   const json j = json::parse(r.out);
   CHECK(j.at("target") == "CO(GT)");
   CHECK(j.at("metrics").at("mae").get<double>() > 0);
   CHECK(j.at("metrics").at("mae").get<double>() < 2.0);  // mg/m^3; the series' spread is ~1.4
-  const CliResult e = run_cli("eval --model-file " + quoted(dir.file("air.syn")) + " --data " +
-                                  quoted(dataset("AirQualityUCI.csv")),
-                              dir.path);
+  const CliResult e = run_cli(
+      "eval --model-file " + quoted(dir.file("air.syn")) + " --data " + quoted(dataset("AirQualityUCI.csv")),
+      dir.path);
   REQUIRE(e.status == 0);
   CHECK(json::parse(e.out).at("metrics") == j.at("metrics"));
   // With -200 declared missing, the default policy (fail) names the first gap.
@@ -261,11 +270,13 @@ TEST_CASE("cli: bad input exits 2 and names the file, column, line, option or fi
   expect_bad("train --data " + quoted(dir.write("short.csv", short_csv)) +
                  " --target y --model linear --lookback 10 --horizon 5" + out,
              dir, {"short.csv", "12 rows", "fewer than lookback 10 + horizon 5"});
-  expect_bad(base + " --target close --lookback 0" + out, dir, {"--lookback", "must be a whole number > 0, got '0'"});
+  expect_bad(base + " --target close --lookback 0" + out, dir,
+             {"--lookback", "must be a whole number > 0, got '0'"});
   expect_bad(base + " --target close --horizon -3" + out, dir, {"--horizon", "got '-3'"});
   expect_bad(base + " --target close --dropout 1" + out, dir, {"--dropout"});
   expect_bad(base + " --target close --model transformer" + out, dir, {"--model", "transformer"});
-  expect_bad(base + " --target close --model-opt hiden_size=3" + out, dir, {"--model-opt", "unknown key 'hiden_size'"});
+  expect_bad(base + " --target close --model-opt hiden_size=3" + out, dir,
+             {"--model-opt", "unknown key 'hiden_size'"});
   expect_bad(base + " --target close --bogus 1" + out, dir, {"--bogus"});
   expect_bad("train --data " + quoted(dir.file("absent.csv")) + " --target y --model linear" + out, dir,
              {"--data", "absent.csv"});
@@ -285,13 +296,16 @@ TEST_CASE("cli: bad input exits 2 and names the file, column, line, option or fi
   std::vector<char> flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x40;
   const std::string damaged = write_bytes("damaged.syn", flipped);
-  expect_bad("eval --model-file " + damaged + " --data " + btc, dir, {"damaged.syn", "field 'checksum'", "damaged"});
+  expect_bad("eval --model-file " + damaged + " --data " + btc, dir,
+             {"damaged.syn", "field 'checksum'", "damaged"});
   expect_bad("predict --model-file " + damaged + " --data " + btc, dir, {"damaged.syn", "field 'checksum'"});
   expect_bad("inspect " + damaged, dir, {"damaged.syn", "field 'checksum'"});
-  const std::string truncated = write_bytes("truncated.syn", std::vector<char>(bytes.begin(), bytes.begin() + 100));
+  const std::string truncated =
+      write_bytes("truncated.syn", std::vector<char>(bytes.begin(), bytes.begin() + 100));
   expect_bad("eval --model-file " + truncated + " --data " + btc, dir, {"truncated.syn", "truncated"});
   expect_bad("inspect " + quoted(dataset("bitcoin.csv")), dir, {"bitcoin.csv", "field 'magic'"});
-  expect_bad("eval --model-file " + quoted(dir.file("none.syn")) + " --data " + btc, dir, {"none.syn", "no such file"});
+  expect_bad("eval --model-file " + quoted(dir.file("none.syn")) + " --data " + btc, dir,
+             {"none.syn", "no such file"});
   // A data file without the model's columns.
   const std::string other = dir.write("other.csv", "a,b\n1,2\n3,4\n");
   expect_bad("eval --model-file " + quoted(good) + " --data " + quoted(other), dir,
@@ -312,6 +326,7 @@ TEST_CASE("cli: demo prints the comparison table and writes the SVG plot") {
   CHECK(text.rfind("<svg", 0) == 0);
   CHECK(contains(text, "</svg>"));
   int polylines = 0;
-  for (size_t at = text.find("<polyline"); at != std::string::npos; at = text.find("<polyline", at + 1)) ++polylines;
+  for (size_t at = text.find("<polyline"); at != std::string::npos; at = text.find("<polyline", at + 1))
+    ++polylines;
   CHECK(polylines >= 3);  // actual and the two models (a line breaks where no forecast covers a row)
 }

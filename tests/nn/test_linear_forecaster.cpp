@@ -2,10 +2,10 @@
 
 #include <cmath>
 
+#include "support/gradcheck.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/core/grad_mode.hpp"
 #include "synapse/nn/linear_forecaster.hpp"
-#include "support/gradcheck.hpp"
 
 using namespace syn;
 using namespace syn::nn;
@@ -66,7 +66,8 @@ TEST_CASE("LinearForecaster: y = W·(x - last) + b + last target value") {
 
 TEST_CASE("LinearForecaster: gradients of the input and the parameters") {
   LinearForecaster m(config(4, 3, 2));
-  syn::testing::check_gradients("LinearForecaster", [&](const std::vector<Tensor>& in) { return m.forward(in[0]); },
+  syn::testing::check_gradients("LinearForecaster",
+                                [&](const std::vector<Tensor>& in) { return m.forward(in[0]); },
                                 {syn::testing::random_input(Shape{3, 4, 2}, 1)});
   m.zero_grad();
   Generator gen(3);
@@ -79,7 +80,8 @@ TEST_CASE("LinearForecaster: gradients of the input and the parameters") {
     const int64_t l = k / 2, f = k % 2;
     double want = 0;
     for (int64_t n = 0; n < 6; ++n) want += x.at({n, l, f}) - x.at({n, 3, f});
-    for (int64_t h = 0; h < 3; ++h) CHECK(dw[static_cast<size_t>(h * 8 + k)] == doctest::Approx(want).epsilon(1e-5));
+    for (int64_t h = 0; h < 3; ++h)
+      CHECK(dw[static_cast<size_t>(h * 8 + k)] == doctest::Approx(want).epsilon(1e-5));
   }
 }
 

@@ -55,7 +55,8 @@ TEST_CASE("ModelConfig: from_map keeps defaults for absent keys") {
 }
 
 TEST_CASE("ModelConfig: unknown keys and malformed values name the key") {
-  CHECK_THROWS_WITH_AS(ModelConfig::from_map({{"hiden_size", "3"}}), Contains("unknown key 'hiden_size'"), ValueError);
+  CHECK_THROWS_WITH_AS(ModelConfig::from_map({{"hiden_size", "3"}}), Contains("unknown key 'hiden_size'"),
+                       ValueError);
   CHECK_THROWS_WITH_AS(ModelConfig::from_map({{"lookback", "ten"}}),
                        Contains("'lookback' expects a number, got 'ten'"), ValueError);
   CHECK_THROWS_WITH_AS(ModelConfig::from_map({{"lookback", "12x"}}), Contains("'lookback'"), ValueError);
@@ -73,7 +74,8 @@ TEST_CASE("ModelConfig: validate names the field out of range") {
     change(c);
     CHECK_THROWS_WITH_AS(c.validate(), Contains(message), ValueError);
   };
-  invalid([](ModelConfig& c) { c.kind = "transformer"; }, "'kind' is 'transformer', expected one of rnn, lstm");
+  invalid([](ModelConfig& c) { c.kind = "transformer"; },
+          "'kind' is 'transformer', expected one of rnn, lstm");
   invalid([](ModelConfig& c) { c.reg = "pruning"; }, "'reg' is 'pruning'");
   invalid([](ModelConfig& c) { c.nonlinearity = "gelu"; }, "'nonlinearity'");
   invalid([](ModelConfig& c) { c.norm = "group"; }, "'norm'");

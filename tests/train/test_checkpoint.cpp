@@ -167,9 +167,13 @@ TEST_CASE("checkpoint: every damaged or foreign file is a ValueError naming the 
     expect(b, "field 'version': format version 0 does not exist");
   }
   SUBCASE("truncated anywhere") {
-    for (size_t size : {size_t{0}, size_t{7}, size_t{12}, size_t{19}, size_t{20}, bytes.size() / 2, bytes.size() - 1}) {
+    for (size_t size :
+         {size_t{0}, size_t{7}, size_t{12}, size_t{19}, size_t{20}, bytes.size() / 2, bytes.size() - 1}) {
       CAPTURE(size);
-      const std::string field = size < 8 ? "magic" : size < 12 ? "version" : size < 20 ? "payload size" : "payload";
+      const std::string field = size < 8    ? "magic"
+                                : size < 12 ? "version"
+                                : size < 20 ? "payload size"
+                                            : "payload";
       expect(std::vector<char>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size)), field);
     }
     std::vector<char> longer = bytes;
@@ -205,10 +209,12 @@ TEST_CASE("checkpoint: every damaged or foreign file is a ValueError naming the 
   }
   SUBCASE("a checkpoint of another model kind") {
     CHECK_THROWS_WITH_AS(load_checkpoint(good, "lstm"),
-                         Contains("field 'config.kind' is 'linear', but a 'lstm' model was asked for"), ValueError);
+                         Contains("field 'config.kind' is 'linear', but a 'lstm' model was asked for"),
+                         ValueError);
   }
   SUBCASE("a missing file") {
-    CHECK_THROWS_WITH_AS(load_checkpoint(dir.path / "nope.syn"), Contains("nope.syn': no such file"), ValueError);
+    CHECK_THROWS_WITH_AS(load_checkpoint(dir.path / "nope.syn"), Contains("nope.syn': no such file"),
+                         ValueError);
   }
 }
 
@@ -216,8 +222,8 @@ TEST_CASE("checkpoint: tensors that do not fit the model are named with the file
   TempDir dir("ckpt_mismatch");
   Checkpoint c = make_checkpoint(*masked_model(), sample_settings());
   c.tensors[0].second = Tensor::zeros(Shape{2, 5});
-  CHECK_THROWS_WITH_AS(restore_model(c, "m.syn"), Contains("m.syn: load_state_dict: shape mismatch for 'weight'"),
-                       ValueError);
+  CHECK_THROWS_WITH_AS(restore_model(c, "m.syn"),
+                       Contains("m.syn: load_state_dict: shape mismatch for 'weight'"), ValueError);
   c.tensors.pop_back();
   CHECK_THROWS_WITH_AS(restore_model(c, "m.syn"), Contains("missing keys 'bias'"), ValueError);
 }
@@ -266,8 +272,9 @@ TEST_CASE("checkpoint: atomic write leaves no temporary file and never clobbers 
     CHECK(dir.entries().size() == 2);
   }
   SUBCASE("a missing directory") {
-    CHECK_THROWS_WITH_AS(save_checkpoint(dir.path / "no" / "m.syn", make_checkpoint(*masked_model(), sample_settings())),
-                         Contains("creating a temporary file"), Error);
+    CHECK_THROWS_WITH_AS(
+        save_checkpoint(dir.path / "no" / "m.syn", make_checkpoint(*masked_model(), sample_settings())),
+        Contains("creating a temporary file"), Error);
   }
   SUBCASE("an undefined tensor is refused before anything is written") {
     Checkpoint c = make_checkpoint(*masked_model(), sample_settings());

@@ -21,7 +21,8 @@ TEST_CASE("make_forecaster: builds the kind the config names") {
 TEST_CASE("make_forecaster: a kind this build lacks and an invalid config are ValueErrors") {
   nn::ModelConfig c = syn::testing::linear_config(12, 4);
   c.kind = "lstm";
-  CHECK_THROWS_WITH_AS(make_forecaster(c), doctest::Contains("'lstm' is not available in this build (supported: linear)"),
+  CHECK_THROWS_WITH_AS(make_forecaster(c),
+                       doctest::Contains("'lstm' is not available in this build (supported: linear)"),
                        ValueError);
   c.kind = "mamba";
   CHECK_THROWS_WITH_AS(make_forecaster(c), doctest::Contains("'kind' is 'mamba'"), ValueError);

@@ -35,7 +35,8 @@ struct Recorder : TrainerCallback {
 struct AtStep : TrainerCallback {
   int64_t epoch, batch;
   std::function<void(nn::Forecaster&)> f;
-  AtStep(int64_t e, int64_t b, std::function<void(nn::Forecaster&)> fn) : epoch(e), batch(b), f(std::move(fn)) {}
+  AtStep(int64_t e, int64_t b, std::function<void(nn::Forecaster&)> fn)
+      : epoch(e), batch(b), f(std::move(fn)) {}
   void on_step(const StepInfo& info, nn::Forecaster& model) override {
     if (info.epoch == epoch && info.batch == batch) f(model);
   }
@@ -61,7 +62,8 @@ forecast::Windows offset_windows(int64_t n, int64_t lookback, float offset, uint
   forecast::Windows w;
   w.inputs = Tensor::randn(Shape{n, lookback, 1}, gen);
   w.targets = Tensor::empty(Shape{n, 1});
-  for (int64_t i = 0; i < n; ++i) w.targets.mutable_data()[i] = w.inputs.data()[i * lookback + lookback - 1] + offset;
+  for (int64_t i = 0; i < n; ++i)
+    w.targets.mutable_data()[i] = w.inputs.data()[i * lookback + lookback - 1] + offset;
   return w;
 }
 

@@ -53,7 +53,8 @@ class TempFile {
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes) {
-  const std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  const std::filesystem::path dir =
+      path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::string temp_name = path.filename().string();
   temp_name.insert(0, 1, '.');
   temp_name.append(".tmp-XXXXXX");
@@ -69,7 +70,8 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const ch
   }
   if (::fsync(temp.fd()) != 0) fail(path, "flushing to disk", errno);
   if (const int error = temp.close()) fail(path, "closing", error);
-  if (::rename(temp.name().c_str(), path.c_str()) != 0) fail(path, "renaming the temporary file over it", errno);
+  if (::rename(temp.name().c_str(), path.c_str()) != 0)
+    fail(path, "renaming the temporary file over it", errno);
   temp.release();
   if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
     ::fsync(dfd);  // makes the rename durable; the file is already complete either way

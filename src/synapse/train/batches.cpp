@@ -25,7 +25,8 @@ Tensor gather_rows(const Tensor& src, std::span<const int64_t> indices) {
   const float* s = src.data();
   float* d = out.mutable_data();
   for (size_t b = 0; b < indices.size(); ++b)
-    std::memcpy(d + static_cast<int64_t>(b) * row, s + indices[b] * row, static_cast<size_t>(row) * sizeof(float));
+    std::memcpy(d + static_cast<int64_t>(b) * row, s + indices[b] * row,
+                static_cast<size_t>(row) * sizeof(float));
   return out;
 }
 }  // namespace

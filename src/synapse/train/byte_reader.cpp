@@ -12,7 +12,8 @@ const char* ByteReader::take(size_t size, std::string_view field) {
 
 std::string ByteReader::str(std::string_view field, size_t max_size) {
   const uint32_t size = get<uint32_t>(field);
-  if (size > max_size) fail(field, detail::concat("length ", size, " exceeds the limit of ", max_size, " bytes"));
+  if (size > max_size)
+    fail(field, detail::concat("length ", size, " exceeds the limit of ", max_size, " bytes"));
   const char* p = take(size, field);
   return std::string(p, size);
 }

@@ -32,8 +32,9 @@ class ByteReader {
   // `count` values of T.
   template <class T>
   std::vector<T> array(size_t count, std::string_view field) {
-    SYN_CHECK_T(ValueError, count <= remaining() / sizeof(T), what_, ": truncated at field '", field, "' (needs ",
-                count, " values of ", sizeof(T), " bytes at offset ", offset_, ", ", remaining(), " bytes left)");
+    SYN_CHECK_T(ValueError, count <= remaining() / sizeof(T), what_, ": truncated at field '", field,
+                "' (needs ", count, " values of ", sizeof(T), " bytes at offset ", offset_, ", ", remaining(),
+                " bytes left)");
     std::vector<T> out(count);
     if (count) std::memcpy(out.data(), take(count * sizeof(T), field), count * sizeof(T));
     return out;

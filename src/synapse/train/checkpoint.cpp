@@ -135,7 +135,8 @@ DataSettings read_data(ByteReader& r) {
     r.fail("data.missing", e.what());
   }
   try {
-    d.protocol = protocol == "paper" ? forecast::Protocol::paper() : forecast::Protocol::clean(train, val, test);
+    d.protocol =
+        protocol == "paper" ? forecast::Protocol::paper() : forecast::Protocol::clean(train, val, test);
     SYN_CHECK_T(ValueError, protocol == "paper" || protocol == "clean", "unknown protocol '", protocol, "'");
   } catch (const Error& e) {
     r.fail("data.protocol", e.what());
@@ -163,7 +164,8 @@ std::shared_ptr<const Mask> read_mask(ByteReader& r, const std::string& name, co
   for (uint8_t l : live) live_count += l;
   if (count != live_count) r.fail("tensor " + name + " mask", "bits are set beyond the end of the tensor");
   if (live_count != nnz)
-    r.fail("tensor " + name + " mask", detail::concat("nnz ", nnz, " does not match its ", count, " live bits"));
+    r.fail("tensor " + name + " mask",
+           detail::concat("nnz ", nnz, " does not match its ", count, " live bits"));
   const float* p = t.data();
   for (size_t i = 0; i < live.size(); ++i)
     if (!live[i] && p[i] != 0.f)
@@ -180,14 +182,16 @@ std::pair<std::string, Tensor> read_tensor(ByteReader& r, uint32_t index) {
   for (uint32_t a = 0; a < rank; ++a) {
     dims[a] = r.get<int64_t>(detail::concat("tensor ", name, " dim ", a));
     if (dims[a] < 0 || (dims[a] > 0 && numel > static_cast<int64_t>(r.remaining() / sizeof(float)) / dims[a]))
-      r.fail(detail::concat("tensor ", name, " dim ", a), detail::concat(dims[a], " does not fit in the file"));
+      r.fail(detail::concat("tensor ", name, " dim ", a),
+             detail::concat(dims[a], " does not fit in the file"));
     numel *= dims[a];
   }
   Tensor t = Tensor::empty(Shape(dims));
   const std::vector<float> values = r.array<float>(static_cast<size_t>(numel), "tensor " + name + " values");
   if (numel) std::memcpy(t.mutable_data(), values.data(), values.size() * sizeof(float));
   const uint8_t has_mask = r.get<uint8_t>("tensor " + name + " has_mask");
-  if (has_mask > 1) r.fail("tensor " + name + " has_mask", detail::concat("is ", int(has_mask), ", expected 0 or 1"));
+  if (has_mask > 1)
+    r.fail("tensor " + name + " has_mask", detail::concat("is ", int(has_mask), ", expected 0 or 1"));
   if (has_mask) t.set_mask(read_mask(r, name, t));
   return {std::move(name), std::move(t)};
 }
@@ -224,7 +228,8 @@ Checkpoint decode(std::span<const char> file, const std::string& what) {
   c.data = read_data(r);
   const uint32_t n = r.count("tensor count", sizeof(uint32_t) * 2 + 1);
   for (uint32_t i = 0; i < n; ++i) c.tensors.push_back(read_tensor(r, i));
-  if (r.remaining() != 0) r.fail("payload", detail::concat(r.remaining(), " unexpected bytes after the tensors"));
+  if (r.remaining() != 0)
+    r.fail("payload", detail::concat(r.remaining(), " unexpected bytes after the tensors"));
   return c;
 }
 

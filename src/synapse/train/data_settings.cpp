@@ -20,9 +20,12 @@ forecast::Series read_series(const std::string& path, const DataSettings& settin
 
 std::string_view missing_policy_name(forecast::MissingPolicy policy) {
   switch (policy) {
-    case forecast::MissingPolicy::drop_rows: return "drop";
-    case forecast::MissingPolicy::forward_fill: return "ffill";
-    case forecast::MissingPolicy::fail: break;
+    case forecast::MissingPolicy::drop_rows:
+      return "drop";
+    case forecast::MissingPolicy::forward_fill:
+      return "ffill";
+    case forecast::MissingPolicy::fail:
+      break;
   }
   return "fail";
 }
@@ -31,7 +34,8 @@ forecast::MissingPolicy missing_policy_from_name(std::string_view name) {
   if (name == "fail") return forecast::MissingPolicy::fail;
   if (name == "drop" || name == "drop_rows") return forecast::MissingPolicy::drop_rows;
   if (name == "ffill" || name == "forward_fill") return forecast::MissingPolicy::forward_fill;
-  throw ValueError(detail::concat("missing-value policy '", name, "' is unknown (expected fail, drop or ffill)"));
+  throw ValueError(
+      detail::concat("missing-value policy '", name, "' is unknown (expected fail, drop or ffill)"));
 }
 
 }  // namespace syn::train

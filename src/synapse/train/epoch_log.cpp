@@ -1,7 +1,7 @@
 #include "synapse/train/epoch_log.hpp"
 
-#include <cmath>
 #include <charconv>
+#include <cmath>
 #include <ostream>
 #include <string>
 
@@ -19,7 +19,8 @@ std::string json_number(double v) {
 void write_epoch_line(std::ostream& out, const EpochInfo& info) {
   out << "{\"epoch\":" << info.epoch << ",\"train_loss\":" << json_number(info.train_loss)
       << ",\"val_loss\":" << json_number(info.val_loss) << ",\"seconds\":" << json_number(info.seconds)
-      << ",\"lr\":" << json_number(info.lr) << ",\"improved\":" << (info.improved ? "true" : "false") << "}\n";
+      << ",\"lr\":" << json_number(info.lr) << ",\"improved\":" << (info.improved ? "true" : "false")
+      << "}\n";
   out.flush();
 }
 

@@ -10,7 +10,8 @@ EvalPart eval_part_from_name(std::string_view name) {
   throw ValueError(detail::concat("evaluation part '", name, "' is unknown (expected test or all)"));
 }
 
-Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings, EvalPart part) {
+Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings,
+                    EvalPart part) {
   const nn::ModelConfig& config = model.config();
   const std::string source = series.source;
   SYN_CHECK_T(ValueError, series.cols() == config.input_size, source, ": ", series.cols(),

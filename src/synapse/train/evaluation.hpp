@@ -27,6 +27,7 @@ struct Evaluation {
 
 // ValueError naming the series' source when its columns do not match the settings' scaler or it is
 // too short for one window.
-Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings, EvalPart part);
+Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings,
+                    EvalPart part);
 
 }  // namespace syn::train

@@ -5,7 +5,8 @@
 namespace syn::train {
 
 // series: (rows, F) -> inputs: (rows - L + 1, L, F)
-ForecastOrigins forecast_origins(const forecast::Series& series, const forecast::Scaler& scaler, int64_t lookback) {
+ForecastOrigins forecast_origins(const forecast::Series& series, const forecast::Scaler& scaler,
+                                 int64_t lookback) {
   const int64_t rows = series.rows(), cols = series.cols();
   SYN_CHECK_T(ValueError, lookback > 0, series.source, ": lookback must be > 0, got ", lookback);
   SYN_CHECK_T(ValueError, rows >= lookback, series.source, ": ", rows, " rows are fewer than the lookback ",

@@ -72,7 +72,8 @@ Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_si
   for (size_t i = 0; i < sum.size(); ++i) {
     const double m = sum[i] / static_cast<double>(samples);
     mean[i] = static_cast<float>(m);
-    spread[i] = static_cast<float>(std::sqrt(std::max(0.0, sum_sq[i] / static_cast<double>(samples) - m * m)));
+    spread[i] =
+        static_cast<float>(std::sqrt(std::max(0.0, sum_sq[i] / static_cast<double>(samples) - m * m)));
   }
   return out;
 }

@@ -14,8 +14,8 @@ inline constexpr int64_t kPredictBatch = 256;
 Tensor forward_all(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size = kPredictBatch);
 
 struct Prediction {
-  Tensor mean;      // (N, H) the forecast (scaled units)
-  Tensor spread;    // (N, H) standard deviation over the MC-dropout passes; undefined otherwise
+  Tensor mean;    // (N, H) the forecast (scaled units)
+  Tensor spread;  // (N, H) standard deviation over the MC-dropout passes; undefined otherwise
   int64_t samples = 1;
 };
 

@@ -23,18 +23,22 @@ constexpr uint64_t kShuffleStream = 0x5348;  // Generator(seed, kShuffleStream) 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const TrainerOptions& o, std::vector<Tensor> params) {
   switch (o.optimizer) {
     case OptimizerKind::sgd:
-      return std::make_unique<nn::Sgd>(std::move(params), o.lr, nn::SgdOptions{o.momentum, 0.0, o.weight_decay});
+      return std::make_unique<nn::Sgd>(std::move(params), o.lr,
+                                       nn::SgdOptions{o.momentum, 0.0, o.weight_decay});
     case OptimizerKind::adamw: {
       nn::AdamWOptions options;
       options.weight_decay = o.weight_decay;
       return std::make_unique<nn::AdamW>(std::move(params), o.lr, options);
     }
-    case OptimizerKind::adam: break;
+    case OptimizerKind::adam:
+      break;
   }
   nn::AdamOptions options;
   options.weight_decay = o.weight_decay;
@@ -57,8 +61,9 @@ void check_windows(const nn::ModelConfig& c, const forecast::Windows& w, const c
   SYN_CHECK_T(ShapeError,
               w.inputs.rank() == 3 && w.targets.rank() == 2 && w.inputs.size(0) == w.targets.size(0) &&
                   w.lookback() == c.lookback && w.inputs.size(2) == c.input_size && w.horizon() == c.horizon,
-              "Trainer: ", which, " windows have inputs ", w.inputs.shape(), " and targets ", w.targets.shape(),
-              "; the model expects (N, ", c.lookback, ", ", c.input_size, ") and (N, ", c.horizon, ")");
+              "Trainer: ", which, " windows have inputs ", w.inputs.shape(), " and targets ",
+              w.targets.shape(), "; the model expects (N, ", c.lookback, ", ", c.input_size, ") and (N, ",
+              c.horizon, ")");
   SYN_CHECK_T(ValueError, w.count() > 0, "Trainer: no ", which, " windows");
 }
 
@@ -77,14 +82,18 @@ bool should_stop(const EarlyStopping& es, const std::vector<EpochInfo>& history,
 
 std::string_view stop_reason_name(StopReason reason) {
   switch (reason) {
-    case StopReason::early_stopping: return "early_stopping";
-    case StopReason::nan: return "nan";
-    case StopReason::completed: break;
+    case StopReason::early_stopping:
+      return "early_stopping";
+    case StopReason::nan:
+      return "nan";
+    case StopReason::completed:
+      break;
   }
   return "completed";
 }
 
-Trainer::Trainer(nn::Forecaster& model, TrainerOptions options) : model_(model), options_(std::move(options)) {
+Trainer::Trainer(nn::Forecaster& model, TrainerOptions options)
+    : model_(model), options_(std::move(options)) {
   options_.validate();
 }
 
@@ -120,14 +129,14 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
     double loss_sum = 0;
     for (int64_t b = 0; b < batches; ++b) {
       const int64_t begin = b * o.batch_size, size = std::min(o.batch_size, n - begin);
-      const Batch batch =
-          gather_batch(train, std::span(order).subspan(static_cast<size_t>(begin), static_cast<size_t>(size)));
+      const Batch batch = gather_batch(
+          train, std::span(order).subspan(static_cast<size_t>(begin), static_cast<size_t>(size)));
       optimizer->zero_grad();
       const Tensor loss = loss_of(o.loss, model_.forward(batch.inputs), batch.targets);
       const double value = loss.item();
       if (!std::isfinite(value)) {
-        stop(StopReason::nan, detail::concat("training loss became ", value, " at epoch ", epoch, ", batch ", b + 1,
-                                             "; keeping the weights of epoch ", result.kept_epoch));
+        stop(StopReason::nan, detail::concat("training loss became ", value, " at epoch ", epoch, ", batch ",
+                                             b + 1, "; keeping the weights of epoch ", result.kept_epoch));
         break;
       }
       loss.backward();

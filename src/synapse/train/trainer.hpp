@@ -33,8 +33,8 @@ struct TrainResult {
   double best_val_loss = 0;        // its validation loss; NaN without validation windows
   int64_t kept_epoch = 0;          // the epoch whose weights the model holds now (0: the initial ones)
   StopReason stop_reason = StopReason::completed;
-  std::string message;             // why training stopped, for people
-  double seconds = 0;              // wall time of fit()
+  std::string message;  // why training stopped, for people
+  double seconds = 0;   // wall time of fit()
 };
 
 class Trainer {

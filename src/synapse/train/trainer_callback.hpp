@@ -20,12 +20,12 @@ struct StepInfo {
 
 // After an epoch's validation, before the early-stopping decision.
 struct EpochInfo {
-  int64_t epoch = 0;       // 1-based
-  double train_loss = 0;   // mean over the epoch's training windows
-  double val_loss = 0;     // mean over the early-stopping windows; NaN when there are none
-  double seconds = 0;      // wall time of the epoch (training and validation)
+  int64_t epoch = 0;      // 1-based
+  double train_loss = 0;  // mean over the epoch's training windows
+  double val_loss = 0;    // mean over the early-stopping windows; NaN when there are none
+  double seconds = 0;     // wall time of the epoch (training and validation)
   double lr = 0;
-  bool improved = false;   // a new best validation loss (always true without validation windows)
+  bool improved = false;  // a new best validation loss (always true without validation windows)
 };
 
 class TrainerCallback {

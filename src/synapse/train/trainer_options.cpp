@@ -7,7 +7,8 @@
 namespace syn::train {
 
 EarlyStopping EarlyStopping::for_protocol(const forecast::Protocol& protocol, int64_t patience) {
-  if (protocol.early_stopping_on_test()) return {StopRule::consecutive_rises, patience > 0 ? patience : 3, false};
+  if (protocol.early_stopping_on_test())
+    return {StopRule::consecutive_rises, patience > 0 ? patience : 3, false};
   return {StopRule::no_improvement, patience > 0 ? patience : 5, true};
 }
 
@@ -32,9 +33,12 @@ LossKind loss_from_name(std::string_view name) {
 
 std::string_view optimizer_name(OptimizerKind kind) {
   switch (kind) {
-    case OptimizerKind::adamw: return "adamw";
-    case OptimizerKind::sgd: return "sgd";
-    case OptimizerKind::adam: break;
+    case OptimizerKind::adamw:
+      return "adamw";
+    case OptimizerKind::sgd:
+      return "sgd";
+    case OptimizerKind::adam:
+      break;
   }
   return "adam";
 }

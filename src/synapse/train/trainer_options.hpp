@@ -36,8 +36,8 @@ enum class StopRule {
 
 struct EarlyStopping {
   StopRule rule = StopRule::no_improvement;
-  int64_t patience = 5;       // > 0
-  bool restore_best = true;   // load the weights of the best validation epoch at the end
+  int64_t patience = 5;      // > 0
+  bool restore_best = true;  // load the weights of the best validation epoch at the end
 
   // clean: no_improvement, restore_best; paper: consecutive_rises, keep the last epoch.
   // patience <= 0 takes the protocol's default (clean 5, paper 3 as the study).
@@ -59,8 +59,8 @@ struct TrainerOptions {
   uint64_t seed = 0;  // the shuffling stream is Generator(seed, kShuffleStream)
   EarlyStopping early_stopping;
   ProgressMode progress = ProgressMode::automatic;
-  std::ostream* log = nullptr;                   // one JSON line per epoch when set
-  std::vector<TrainerCallback*> callbacks;       // not owned; called in order
+  std::ostream* log = nullptr;              // one JSON line per epoch when set
+  std::vector<TrainerCallback*> callbacks;  // not owned; called in order
 
   // ValueError naming the option when a value is out of range.
   void validate() const;

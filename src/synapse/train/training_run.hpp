@@ -19,7 +19,7 @@ namespace syn::train {
 struct TrainingRun {
   std::shared_ptr<nn::Forecaster> model;  // trained, in eval mode
   forecast::ForecastData data;
-  DataSettings settings;      // as given, with the series' columns and the fitted scaler state
+  DataSettings settings;  // as given, with the series' columns and the fitted scaler state
   TrainResult result;
   Prediction test_prediction;  // of data.test, scaled units
   forecast::Metrics test_metrics;
