@@ -2,6 +2,7 @@
 // inspect round trip on real data, the JSON config, and exit status 2 with a named reason for every
 // kind of bad input.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -23,7 +24,8 @@ namespace {
 
 struct TempDir {
   fs::path path;
-  explicit TempDir(const std::string& name) : path(fs::temp_directory_path() / ("synapse_cli_" + name)) {
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("synapse_cli_" + name + "_" + std::to_string(getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }

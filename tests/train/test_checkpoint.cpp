@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstring>
@@ -25,7 +26,8 @@ namespace {
 // A fresh empty directory, removed at the end of the scope.
 struct TempDir {
   fs::path path;
-  explicit TempDir(const std::string& name) : path(fs::temp_directory_path() / ("synapse_test_" + name)) {
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("synapse_test_" + name + "_" + std::to_string(getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }
