@@ -111,6 +111,8 @@ int run_train(const TrainArgs& a) {
       {"lookback", config.lookback},
       {"horizon", config.horizon},
       {"parameters", run.model->num_parameters()},
+      {"loss", std::string(train::loss_name(options.loss))},
+      {"optimizer", std::string(train::optimizer_name(options.optimizer))},
       {"test_windows", run.test_windows()},
       {"metrics", metrics_json(run.test_metrics, run.test_prediction, run.data.scaler)},
       {"training", training_json(run.result)},

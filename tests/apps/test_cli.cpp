@@ -110,6 +110,8 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") 
   CHECK(t.at("model") == "linear");
   CHECK(t.at("protocol") == "clean");
   CHECK(t.at("target") == "close");
+  CHECK(t.at("loss") == "mse");
+  CHECK(t.at("optimizer") == "adam");
   const int64_t windows = t.at("test_windows");
   CHECK(windows == 74 - 7 + 1);  // test rows 291..364, windows owning their targets
   const json& m = t.at("metrics");

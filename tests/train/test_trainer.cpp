@@ -8,6 +8,7 @@
 
 #include "synapse/core/error.hpp"
 #include "synapse/core/parallel.hpp"
+#include "synapse/core/tape.hpp"
 #include "synapse/nn/linear_forecaster.hpp"
 #include "synapse/train/trainer.hpp"
 #include "train/toy_data.hpp"
@@ -175,6 +176,7 @@ TEST_CASE("trainer: a NaN loss stops training and keeps the best weights so far"
   CHECK(same_values(model.state_dict(), rec.epochs[best]));
   for (const Tensor& p : model.parameters())
     for (float v : p.to_vector()) REQUIRE(std::isfinite(v));
+  CHECK(Tape::current().empty());  // the abandoned batch left no graph behind
 }
 
 TEST_CASE("trainer: a diverging run (huge learning rate) stops on NaN with finite weights") {

@@ -43,7 +43,6 @@ class ByteReader {
   // so a damaged count cannot ask for a huge allocation.
   uint32_t count(std::string_view field, size_t min_entry_bytes);
 
-  size_t offset() const { return offset_; }
   size_t remaining() const { return bytes_.size() - offset_; }
   // ValueError naming `field` with `message`.
   [[noreturn]] void fail(std::string_view field, std::string_view message) const;

@@ -22,7 +22,6 @@ class ProgressBar {
   void step(int64_t epoch, int64_t batch, double running_loss);
   void epoch_done(const EpochInfo& info);
 
-  bool enabled() const { return enabled_; }
   // True when stderr is a terminal.
   static bool stderr_is_terminal();
 

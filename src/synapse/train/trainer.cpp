@@ -7,6 +7,7 @@
 #include <span>
 
 #include "synapse/core/error.hpp"
+#include "synapse/core/tape.hpp"
 #include "synapse/nn/adam.hpp"
 #include "synapse/nn/clip.hpp"
 #include "synapse/nn/sgd.hpp"
@@ -135,6 +136,7 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
       const Tensor loss = loss_of(o.loss, model_.forward(batch.inputs), batch.targets);
       const double value = loss.item();
       if (!std::isfinite(value)) {
+        Tape::current().clear();  // the abandoned batch's graph (no backward will consume it)
         stop(StopReason::nan, detail::concat("training loss became ", value, " at epoch ", epoch, ", batch ",
                                              b + 1, "; keeping the weights of epoch ", result.kept_epoch));
         break;

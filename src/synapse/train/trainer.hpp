@@ -21,7 +21,8 @@ namespace syn::train {
 // the earliest), else those of the last completed epoch. Without early-stopping windows every epoch
 // counts as an improvement and the last epoch is kept.
 // A non-finite batch or validation loss stops training at once (stop_reason "nan") and loads the
-// weights kept so far (the initial weights when no epoch completed).
+// weights kept so far (the initial weights when no epoch completed); the abandoned batch's graph is
+// dropped from the thread's tape.
 // Everything is deterministic: same options, model and data give bitwise the same run.
 
 enum class StopReason { completed, early_stopping, nan };
