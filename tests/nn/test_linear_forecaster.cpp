@@ -39,7 +39,7 @@ TEST_CASE("LinearForecaster: parameters and shapes") {
   for (float w : m.weight().to_vector()) CHECK(std::fabs(w) <= 1.f / std::sqrt(10.f));
 }
 
-TEST_CASE("LinearForecaster: y = W·(x - last) + b + last target value") {
+TEST_CASE("LinearForecaster: y = W * (x - last) + b + last target value") {
   LinearForecaster m(config(3, 2, 2));
   Tensor w = m.weight(), b = m.bias();
   {
