@@ -32,9 +32,17 @@ bool parse_bool(const std::string& key, const std::string& text) {
   throw ValueError("model config: '" + key + "' expects true or false, got '" + text + "'");
 }
 
+// The shortest text that reads back to the same value (std::to_string would round floats to 6 digits).
+template <class T>
+std::string format_number(T value) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, end);
+}
+
 template <class T>
 Field number(const char* key, T ModelConfig::*member) {
-  return {key, [member](const ModelConfig& c) { return std::to_string(c.*member); },
+  return {key, [member](const ModelConfig& c) { return format_number(c.*member); },
           [key, member](ModelConfig& c, const std::string& v) { c.*member = parse_number<T>(key, v); }};
 }
 Field text(const char* key, std::string ModelConfig::*member) {

@@ -1,4 +1,0 @@
-#include "demo.hpp"
-namespace syn::apps {
-int run_demo() { return 0; }
-}

@@ -1,4 +1,0 @@
-#pragma once
-namespace syn::apps {
-int run_demo();
-}

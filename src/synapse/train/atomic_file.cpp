@@ -1,0 +1,82 @@
+#include "synapse/train/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "synapse/core/error.hpp"
+
+namespace syn::train {
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, const char* step, int error) {
+  throw Error(detail::concat("cannot write '", path.string(), "': ", step, ": ", std::strerror(error)));
+}
+
+// Closes the descriptor and removes the temporary file unless released.
+class TempFile {
+ public:
+  explicit TempFile(std::string name) : name_(std::move(name)) {
+    std::vector<char> templ(name_.begin(), name_.end());
+    templ.push_back('\0');
+    fd_ = mkstemp(templ.data());
+    name_ = templ.data();
+  }
+  ~TempFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!released_) ::unlink(name_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  int fd() const { return fd_; }
+  const std::string& name() const { return name_; }
+  // Closes the descriptor; returns 0 or errno.
+  int close() {
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    return rc == 0 ? 0 : errno;
+  }
+  void release() { released_ = true; }
+
+ private:
+  std::string name_;
+  int fd_ = -1;
+  bool released_ = false;
+};
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes) {
+  const std::filesystem::path dir =
+      path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  std::string temp_name = path.filename().string();
+  temp_name.insert(0, 1, '.');
+  temp_name.append(".tmp-XXXXXX");
+  TempFile temp((dir / temp_name).string());
+  if (temp.fd() < 0) fail(path, "creating a temporary file", errno);
+  if (::fchmod(temp.fd(), 0644) != 0) fail(path, "setting permissions", errno);  // mkstemp gives 0600
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(temp.fd(), bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail(path, "writing", n < 0 ? errno : EIO);
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(temp.fd()) != 0) fail(path, "flushing to disk", errno);
+  if (const int error = temp.close()) fail(path, "closing", error);
+  if (::rename(temp.name().c_str(), path.c_str()) != 0)
+    fail(path, "renaming the temporary file over it", errno);
+  temp.release();
+  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
+    ::fsync(dfd);  // makes the rename durable; the file is already complete either way
+    ::close(dfd);
+  }
+}
+
+}  // namespace syn::train

@@ -1,0 +1,54 @@
+#pragma once
+// Checkpoint: a trained forecaster in one versioned, checksummed binary file (Note [Checkpoint
+// format]): the model config, the data settings needed to predict, and every named tensor with its
+// mask.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "synapse/nn/forecaster.hpp"
+#include "synapse/nn/model_config.hpp"
+#include "synapse/nn/module.hpp"
+#include "synapse/train/data_settings.hpp"
+
+namespace syn::train {
+
+// Note [Checkpoint format]
+// All integers and floats little-endian; str = u32 length + bytes.
+//   header   magic "SYNCKPT\n" (8 bytes), u32 format version, u64 payload size
+//   payload  config: u32 n, n × (str key, str value)            ModelConfig::to_map
+//            data:   str target, u32 n + n × str features, u32 n + n × str ignore,
+//                    u32 n + n × f64 na_values, u32 n + n × str na_markers, str missing policy,
+//                    str protocol, f64 train, f64 val, f64 test,
+//                    str scaler kind, u32 cols, cols × f64 offset, cols × f64 scale
+//            tensors: u32 n, n × (str name, u32 rank, rank × i64 dims, numel × f32 values,
+//                     u8 has_mask, [i64 nnz, ceil(numel / 64) × u64 live bits])
+//   trailer  u32 CRC-32 of the payload (crc32.hpp)
+// Loading checks, in order: magic, version (newer than kCheckpointVersion is refused), size (payload
+// and trailer present, nothing after them), checksum, then every field while parsing (counts against
+// the bytes left, known keys, shapes, mask nnz against its bits, no bytes left over). Every failure is
+// a ValueError naming the file and the field.
+inline constexpr uint32_t kCheckpointVersion = 1;
+
+struct Checkpoint {
+  nn::ModelConfig config;
+  DataSettings data;
+  nn::StateDict tensors;  // parameters and buffers by dotted name, with masks
+};
+
+// The model's config and state_dict (shared with the model, not copied) with `data`.
+Checkpoint make_checkpoint(const nn::Forecaster& model, DataSettings data);
+
+// Writes atomically (Note [Atomic replace]): a failure leaves no partial file and the old one intact.
+void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
+
+// Reads and checks the file (Note [Checkpoint format]). With a non-empty expected_kind, a checkpoint
+// of another model kind is refused (ValueError naming the file, the field config.kind and both kinds).
+Checkpoint load_checkpoint(const std::filesystem::path& path, std::string_view expected_kind = {});
+
+// Builds the model its config describes (make_forecaster) and loads its tensors and masks. `source`
+// (the file) prefixes errors, e.g. a tensor the model does not have.
+std::shared_ptr<nn::Forecaster> restore_model(const Checkpoint& checkpoint, std::string_view source);
+
+}  // namespace syn::train

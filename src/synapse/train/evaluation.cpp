@@ -1,0 +1,49 @@
+#include "synapse/train/evaluation.hpp"
+
+#include "synapse/core/error.hpp"
+
+namespace syn::train {
+
+EvalPart eval_part_from_name(std::string_view name) {
+  if (name == "test") return EvalPart::test;
+  if (name == "all") return EvalPart::all;
+  throw ValueError(detail::concat("evaluation part '", name, "' is unknown (expected test or all)"));
+}
+
+Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings,
+                    EvalPart part) {
+  const nn::ModelConfig& config = model.config();
+  const std::string source = series.source;
+  SYN_CHECK_T(ValueError, series.cols() == config.input_size, source, ": ", series.cols(),
+              " input columns, the model expects ", config.input_size);
+  SYN_CHECK_T(ValueError, series.rows() >= config.lookback + config.horizon, source, ": ", series.rows(),
+              " rows (after missing-value handling) are fewer than lookback ", config.lookback, " + horizon ",
+              config.horizon);
+  Evaluation ev;
+  forecast::ForecastData& d = ev.data;
+  try {
+    d.scaler = forecast::Scaler(settings.scaler);
+    std::vector<double> scaled = series.values;
+    d.scaler.transform(scaled);
+    const forecast::WindowSpec spec{config.lookback, config.horizon};
+    const std::vector<double> target = series.column(0);
+    forecast::RowRange naive_rows{0, series.rows()};
+    if (part == EvalPart::test) {
+      d.split = forecast::split_rows(series.rows(), settings.protocol);
+      d.test = forecast::make_windows(scaled, series.cols(), d.split.test, "test", spec);
+      naive_rows = d.split.train;
+    } else {
+      d.test = forecast::make_windows(scaled, series.cols(), naive_rows, "all", spec);
+    }
+    d.naive_mae = forecast::naive_one_step_mae(std::span(target).subspan(
+        static_cast<size_t>(naive_rows.begin), static_cast<size_t>(naive_rows.size())));
+  } catch (const ValueError& e) {
+    throw ValueError(detail::concat(source, ": ", e.what()));
+  }
+  d.series = std::move(series);
+  ev.prediction = predict(model, d.test.inputs);
+  ev.metrics = d.score(ev.prediction.mean, d.test);
+  return ev;
+}
+
+}  // namespace syn::train

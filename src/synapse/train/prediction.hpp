@@ -1,0 +1,30 @@
+#pragma once
+// Prediction with a trained Forecaster over many windows, in batches, recording nothing.
+#include <cstdint>
+
+#include "synapse/core/tensor.hpp"
+#include "synapse/nn/forecaster.hpp"
+
+namespace syn::train {
+
+inline constexpr int64_t kPredictBatch = 256;
+
+// inputs: (N, L, F) -> (N, H): model.forward over every window (batches of batch_size, the last one
+// smaller) under NoGradGuard, in the model's current train/eval mode.
+Tensor forward_all(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size = kPredictBatch);
+
+struct Prediction {
+  Tensor mean;    // (N, H) the forecast (scaled units)
+  Tensor spread;  // (N, H) standard deviation over the MC-dropout passes; undefined otherwise
+  int64_t samples = 1;
+};
+
+// inputs: (N, L, F) -> forecasts (N, H).
+// reg none or dropout: one pass in eval mode (dropout off).
+// reg mc-dropout: config.mc_samples passes in training mode (dropout active) under NoGradGuard;
+// mean and population standard deviation per entry, summed in double in pass order (deterministic).
+// Caveat: layers that behave differently in training mode besides dropout (batch norm) do so too.
+// The model's train/eval mode is restored afterwards.
+Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size = kPredictBatch);
+
+}  // namespace syn::train

@@ -1,0 +1,336 @@
+// The `synapse` command line, run as a separate process: help, a full train -> eval -> predict ->
+// inspect round trip on real data, the JSON config, and exit status 2 with a named reason for every
+// kind of bad input.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "apps/cli_runner.hpp"
+#include "synapse/core/error.hpp"
+#include "synapse/forecast/data_dir.hpp"
+
+using namespace syn::testing;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("synapse_cli_" + name + "_" + std::to_string(getpid()))) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return file(name);
+  }
+};
+
+std::string dataset(const std::string& name) {
+  try {
+    return syn::forecast::data_file(name).string();
+  } catch (const syn::Error& e) {
+    FAIL("dataset " << name << " is missing, so this test cannot run: " << std::string(e.what()));
+  }
+  return {};
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// Trains a small linear model on bitcoin.csv into dir/btc.syn and returns the JSON printed.
+json train_bitcoin(const TempDir& dir, const std::string& extra = "") {
+  const CliResult r =
+      run_cli("train --data " + quoted(dataset("bitcoin.csv")) +
+                  " --target close --model linear --lookback 14 --horizon 7 --epochs 5 --seed 3 --out " +
+                  quoted(dir.file("btc.syn")) + " " + extra,
+              dir.path);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  return json::parse(r.out);
+}
+
+// Expects exit status 2 and every `parts` in the message.
+void expect_bad(const std::string& args, const TempDir& dir, const std::vector<std::string>& parts) {
+  const CliResult r = run_cli(args, dir.path);
+  INFO("synapse " << args << "\nstderr: " << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  for (const std::string& p : parts) CHECK_MESSAGE(contains(r.err, p), "missing '" << p << "'");
+}
+
+}  // namespace
+
+TEST_CASE("cli: --help on the tool and on every subcommand") {
+  TempDir dir("help");
+  const CliResult root = run_cli("--help", dir.path);
+  CHECK(root.status == 0);
+  for (const char* sub : {"train", "eval", "predict", "inspect", "demo"}) CHECK(contains(root.out, sub));
+  const std::vector<std::pair<std::string, std::vector<std::string>>> options = {
+      {"train", {"--data",     "--target",   "--features", "--ignore",  "--missing", "--na",    "--model",
+                 "--lookback", "--horizon",  "--reg",      "--dropout", "--epochs",  "--batch", "--lr",
+                 "--seed",     "--protocol", "--patience", "--out",     "--log",     "--config"}},
+      {"eval", {"--model-file", "--data", "--part"}},
+      {"predict", {"--model-file", "--data", "--out"}},
+      {"inspect", {"MODEL", "--json"}},
+      {"demo", {"--out-dir", "--epochs"}}};
+  for (const auto& [sub, names] : options) {
+    const CliResult r = run_cli(sub + " --help", dir.path);
+    CAPTURE(sub);
+    CHECK(r.status == 0);
+    for (const std::string& n : names) CHECK_MESSAGE(contains(r.out, n), sub << " --help lacks " << n);
+  }
+  const CliResult none = run_cli("", dir.path);
+  CHECK(none.status == 2);
+  CHECK(contains(none.err, "subcommand"));
+}
+
+TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") {
+  TempDir dir("round_trip");
+  const json t = train_bitcoin(dir, "--log " + quoted(dir.file("log.jsonl")));
+  CHECK(t.at("model") == "linear");
+  CHECK(t.at("protocol") == "clean");
+  CHECK(t.at("target") == "close");
+  CHECK(t.at("loss") == "mse");
+  CHECK(t.at("optimizer") == "adam");
+  const int64_t windows = t.at("test_windows");
+  CHECK(windows == 74 - 7 + 1);  // test rows 291..364, windows owning their targets
+  const json& m = t.at("metrics");
+  CHECK(m.at("count") == windows * 7);
+  for (const char* k : {"mae", "mse", "rmse", "mape", "smape", "mase"}) CHECK(m.at(k).get<double>() > 0);
+  CHECK(m.at("rmse").get<double>() == doctest::Approx(std::sqrt(m.at("mse").get<double>())));
+  CHECK(m.at("mae").get<double>() < 10000);  // dollars; bitcoin moved ~70k-100k in the year
+  const json& tr = t.at("training");
+  CHECK(tr.at("epochs") == 5);
+  CHECK(t.at("model_file") == dir.file("btc.syn"));
+
+  std::ifstream log(dir.file("log.jsonl"));
+  std::string line;
+  int64_t epochs = 0;
+  while (std::getline(log, line)) CHECK(json::parse(line).at("epoch") == ++epochs);
+  CHECK(epochs == 5);
+
+  SUBCASE("eval reproduces the test metrics exactly") {
+    const CliResult r = run_cli(
+        "eval --model-file " + quoted(dir.file("btc.syn")) + " --data " + quoted(dataset("bitcoin.csv")),
+        dir.path);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const json e = json::parse(r.out);
+    CHECK(e.at("metrics") == m);
+    CHECK(e.at("windows") == windows);
+    const CliResult all = run_cli("eval --part all --model-file " + quoted(dir.file("btc.syn")) + " --data " +
+                                      quoted(dataset("bitcoin.csv")),
+                                  dir.path);
+    REQUIRE(all.status == 0);
+    CHECK(json::parse(all.out).at("windows") == 365 - 14 - 7 + 1);
+  }
+  SUBCASE("predict: one row per origin, the last row included, in original units") {
+    const CliResult r = run_cli(
+        "predict --model-file " + quoted(dir.file("btc.syn")) + " --data " + quoted(dataset("bitcoin.csv")),
+        dir.path);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const std::vector<std::string> rows = lines(r.out);
+    REQUIRE(rows.size() == 1 + 365 - 14 + 1);
+    CHECK(rows[0] == "timestamp,t+1,t+2,t+3,t+4,t+5,t+6,t+7");
+    CHECK(rows.back().rfind("2025-04-23", 0) == 0);
+    CHECK(rows[1].rfind("2024-05-07", 0) == 0);  // the 14th day
+    const double first = std::stod(rows.back().substr(rows.back().find(',') + 1));
+    CHECK(first > 50000);
+    CHECK(first < 150000);
+    const CliResult to_file =
+        run_cli("predict --model-file " + quoted(dir.file("btc.syn")) + " --data " +
+                    quoted(dataset("bitcoin.csv")) + " --out " + quoted(dir.file("f.csv")),
+                dir.path);
+    REQUIRE(to_file.status == 0);
+    CHECK(to_file.out.empty());
+    CHECK(contains(to_file.err, "wrote 352 forecasts of 7 steps"));
+    std::ifstream f(dir.file("f.csv"));
+    CHECK(std::string(std::istreambuf_iterator<char>(f), {}) == r.out);
+  }
+  SUBCASE("inspect: layers, parameter counts and settings") {
+    const CliResult r = run_cli("inspect " + quoted(dir.file("btc.syn")), dir.path);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(contains(r.out, "parameters  105 total, 105 live, sparsity 0.00%"));
+    CHECK(contains(r.out, "weight"));
+    CHECK(contains(r.out, "(7, 14)"));
+    CHECK(contains(r.out, "lookback       14"));
+    CHECK(contains(r.out, "\"close\""));
+    const CliResult j = run_cli("inspect --json " + quoted(dir.file("btc.syn")), dir.path);
+    REQUIRE(j.status == 0);
+    const json doc = json::parse(j.out);
+    CHECK(doc.at("parameters").at("total") == 105);
+    CHECK(doc.at("tensors").size() == 2);
+    CHECK(doc.at("tensors")[0].at("name") == "weight");
+    CHECK(doc.at("model").at("kind") == "linear");
+    CHECK(doc.at("data").at("target") == "close");
+  }
+  // No temporary files are left beside the outputs.
+  for (const auto& e : fs::directory_iterator(dir.path))
+    CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+}
+
+TEST_CASE("cli: the same seed trains the same model; MC dropout reports its spread") {
+  TempDir dir("seed");
+  const json a = train_bitcoin(dir, "--reg mc-dropout --dropout 0.3 --mc-samples 8");
+  const json b = train_bitcoin(dir, "--reg mc-dropout --dropout 0.3 --mc-samples 8");
+  CHECK(a.at("metrics") == b.at("metrics"));
+  CHECK(a.at("metrics").at("mc_samples") == 8);
+  CHECK(a.at("metrics").at("mc_spread").get<double>() > 0);
+  const CliResult p = run_cli(
+      "predict --model-file " + quoted(dir.file("btc.syn")) + " --data " + quoted(dataset("bitcoin.csv")),
+      dir.path);
+  REQUIRE(p.status == 0);
+  CHECK(contains(lines(p.out)[0], ",t+7,sd_t+1,"));
+}
+
+TEST_CASE("cli: --config JSON gives the options, flags override it") {
+  TempDir dir("config");
+  const std::string cfg =
+      dir.write("cfg.json", "{\"data\": \"" + dataset("bitcoin.csv") +
+                                "\", \"target\": \"close\", \"model\": \"linear\", "
+                                "\"lookback\": 10, \"horizon\": 3, \"epochs\": 4, "
+                                "\"features\": [\"open\", \"volume\"], \"no_progress\": true, "
+                                "\"out\": \"" +
+                                dir.file("c.syn") + "\"}");
+  const CliResult r = run_cli("train --config " + quoted(cfg) + " --epochs 2 --features high", dir.path);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  CHECK(j.at("lookback") == 10);
+  CHECK(j.at("horizon") == 3);
+  CHECK(j.at("training").at("epochs") == 2);
+  CHECK(j.at("features") == json::array({"high"}));
+  expect_bad("train --config " + quoted(dir.write("typo.json", "{\"lookbak\": 3}")), dir,
+             {"typo.json", "'lookbak' is not an option of synapse train"});
+  expect_bad("train --config " + quoted(dir.write("broken.json", "{\"lookback\": ")), dir,
+             {"broken.json", "is not valid JSON"});
+}
+
+TEST_CASE("cli: the Air Quality file trains (';' separator, decimal commas, -200 as missing)") {
+  TempDir dir("air");
+  const CliResult r =
+      run_cli("train --data " + quoted(dataset("AirQualityUCI.csv")) +
+                  " --target 'CO(GT)' --features T,RH --na -200 --missing ffill --model linear"
+                  " --lookback 24 --horizon 6 --epochs 2 --out " +
+                  quoted(dir.file("air.syn")),
+              dir.path);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const json j = json::parse(r.out);
+  CHECK(j.at("target") == "CO(GT)");
+  CHECK(j.at("metrics").at("mae").get<double>() > 0);
+  CHECK(j.at("metrics").at("mae").get<double>() < 2.0);  // mg/m^3; the series' spread is ~1.4
+  const CliResult e = run_cli(
+      "eval --model-file " + quoted(dir.file("air.syn")) + " --data " + quoted(dataset("AirQualityUCI.csv")),
+      dir.path);
+  REQUIRE(e.status == 0);
+  CHECK(json::parse(e.out).at("metrics") == j.at("metrics"));
+  // With -200 declared missing, the default policy (fail) names the first gap.
+  expect_bad("train --data " + quoted(dataset("AirQualityUCI.csv")) +
+                 " --target 'CO(GT)' --na -200 --model linear --out " + quoted(dir.file("x.syn")),
+             dir, {"AirQualityUCI.csv line", "missing value in column 'CO(GT)'"});
+}
+
+TEST_CASE("cli: bad input exits 2 and names the file, column, line, option or field") {
+  TempDir dir("bad");
+  const std::string btc = quoted(dataset("bitcoin.csv"));
+  const std::string out = " --out " + quoted(dir.file("m.syn"));
+  const std::string base = "train --data " + btc + " --model linear --lookback 7 --horizon 3";
+
+  expect_bad(base + " --target nope" + out, dir, {"bitcoin.csv", "no target column 'nope'", "close"});
+  expect_bad(base + " --target close --features open,nope" + out, dir, {"no feature column 'nope'"});
+  const std::string text = dir.write("text.csv", "day,y\n1,2\n2,3\n3,abc\n");
+  expect_bad("train --data " + quoted(text) + " --target y --model linear" + out, dir,
+             {"text.csv line 4", "column 'y'", "'abc'"});
+  const std::string empty = dir.write("empty.csv", "day,y\n1,\n2,NA\n3,\n");
+  expect_bad("train --data " + quoted(empty) + " --target y --model linear" + out, dir,
+             {"empty.csv line 2", "missing value in column 'y'", "--missing"});
+  expect_bad("train --data " + quoted(empty) + " --target y --model linear --missing drop" + out, dir,
+             {"no row of", "empty.csv"});
+  std::string short_csv = "day,y\n";
+  for (int i = 0; i < 12; ++i) short_csv += std::to_string(i) + "," + std::to_string(i * i) + "\n";
+  expect_bad("train --data " + quoted(dir.write("short.csv", short_csv)) +
+                 " --target y --model linear --lookback 10 --horizon 5" + out,
+             dir, {"short.csv", "12 rows", "fewer than lookback 10 + horizon 5"});
+  expect_bad(base + " --target close --lookback 0" + out, dir,
+             {"--lookback", "must be a whole number > 0, got '0'"});
+  expect_bad(base + " --target close --horizon -3" + out, dir, {"--horizon", "got '-3'"});
+  expect_bad(base + " --target close --dropout 1" + out, dir, {"--dropout"});
+  expect_bad(base + " --target close --model transformer" + out, dir, {"--model", "transformer"});
+  expect_bad(base + " --target close --model-opt hiden_size=3" + out, dir,
+             {"--model-opt", "unknown key 'hiden_size'"});
+  expect_bad(base + " --target close --bogus 1" + out, dir, {"--bogus"});
+  expect_bad("train --data " + quoted(dir.file("absent.csv")) + " --target y --model linear" + out, dir,
+             {"--data", "absent.csv"});
+  expect_bad(base + out, dir, {"--target is required"});
+
+  // Checkpoints: another model kind, damaged, truncated, not a checkpoint at all.
+  train_bitcoin(dir);
+  const std::string good = dir.file("btc.syn");
+  expect_bad("eval --model lstm --model-file " + quoted(good) + " --data " + btc, dir,
+             {"btc.syn", "field 'config.kind' is 'linear', but a 'lstm' model was asked for"});
+  std::ifstream in(good, std::ios::binary);
+  std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
+  auto write_bytes = [&](const std::string& name, const std::vector<char>& b) {
+    std::ofstream(dir.path / name, std::ios::binary).write(b.data(), static_cast<std::streamsize>(b.size()));
+    return quoted(dir.file(name));
+  };
+  std::vector<char> flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x40;
+  const std::string damaged = write_bytes("damaged.syn", flipped);
+  expect_bad("eval --model-file " + damaged + " --data " + btc, dir,
+             {"damaged.syn", "field 'checksum'", "damaged"});
+  expect_bad("predict --model-file " + damaged + " --data " + btc, dir, {"damaged.syn", "field 'checksum'"});
+  expect_bad("inspect " + damaged, dir, {"damaged.syn", "field 'checksum'"});
+  const std::string truncated =
+      write_bytes("truncated.syn", std::vector<char>(bytes.begin(), bytes.begin() + 100));
+  expect_bad("eval --model-file " + truncated + " --data " + btc, dir, {"truncated.syn", "truncated"});
+  expect_bad("inspect " + quoted(dataset("bitcoin.csv")), dir, {"bitcoin.csv", "field 'magic'"});
+  expect_bad("eval --model-file " + quoted(dir.file("none.syn")) + " --data " + btc, dir,
+             {"none.syn", "no such file"});
+  // A data file without the model's columns.
+  const std::string other = dir.write("other.csv", "a,b\n1,2\n3,4\n");
+  expect_bad("eval --model-file " + quoted(good) + " --data " + quoted(other), dir,
+             {"other.csv", "no target column 'close'"});
+}
+
+TEST_CASE("cli: demo prints the comparison table and writes the SVG plot") {
+  TempDir dir("demo");
+  const CliResult r = run_cli("demo --epochs 1 --no-progress --out-dir " + quoted(dir.file("out")), dir.path);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  for (const char* part : {"MAE", "RMSE", "sMAPE", "MASE", "train s", "naive (repeat last)", "+ dropout"})
+    CHECK_MESSAGE(contains(r.out, part), "the table lacks " << part);
+  const fs::path svg = dir.path / "out" / "demo_forecast.svg";
+  CHECK(contains(r.out, svg.string()));
+  std::ifstream in(svg);
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  CHECK(text.rfind("<svg", 0) == 0);
+  CHECK(contains(text, "</svg>"));
+  int polylines = 0;
+  for (size_t at = text.find("<polyline"); at != std::string::npos; at = text.find("<polyline", at + 1))
+    ++polylines;
+  CHECK(polylines >= 3);  // actual and the two models (a line breaks where no forecast covers a row)
+}
