@@ -65,6 +65,7 @@ class PaperPatchTransformer : public Forecaster {
 
   const PaperPatchArchitecture& architecture() const { return arch_; }
   int64_t num_patches() const { return num_patches_; }
+  TransformerEncoder& encoder() { return *encoder_; }
 
  private:
   PaperPatchArchitecture arch_;
