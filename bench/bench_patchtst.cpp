@@ -97,7 +97,8 @@ struct TorchPatchTST : torch::nn::Module {
     pos = register_parameter("pos", torch::randn({1, patches, d_model}) * 0.02);
     const auto layer = torch::nn::TransformerEncoderLayer(
         torch::nn::TransformerEncoderLayerOptions(d_model, 16).dim_feedforward(256).dropout(0.0));
-    enc = register_module("enc", torch::nn::TransformerEncoder(torch::nn::TransformerEncoderOptions(layer, 3)));
+    enc =
+        register_module("enc", torch::nn::TransformerEncoder(torch::nn::TransformerEncoderOptions(layer, 3)));
     head = register_module("head", torch::nn::Linear(patches * d_model, kHorizon));
   }
 

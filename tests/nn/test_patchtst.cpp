@@ -21,7 +21,8 @@ namespace {
 double max_abs_diff(const Tensor& a, const Tensor& b) {
   REQUIRE(a.shape() == b.shape());
   double worst = 0;
-  for (int64_t i = 0; i < a.numel(); ++i) worst = std::max(worst, std::fabs(double(a.data()[i]) - b.data()[i]));
+  for (int64_t i = 0; i < a.numel(); ++i)
+    worst = std::max(worst, std::fabs(double(a.data()[i]) - b.data()[i]));
   return worst;
 }
 
@@ -85,7 +86,7 @@ Tensor entry(const Module& m, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("PatchTST: the peer's sizes give 42 patches; names; output shape") {
+TEST_CASE("PatchTST: the peer's sizes give 42 patches, names, output shape") {
   Generator gen(1);
   PatchTST peer(PatchTSTOptions{}, gen);
   CHECK(peer.num_patches() == (336 - 16) / 8 + 2);
@@ -128,7 +129,7 @@ TEST_CASE("PatchTST: channels are independent, so forward_channels equals a slic
   }
 }
 
-TEST_CASE("PatchTST: dropout in training only; errors name the option or the shape") {
+TEST_CASE("PatchTST: dropout in training only, errors name the option or the shape") {
   Generator gen(4);
   PatchTSTOptions o = small(NormKind::layer, false);
   o.dropout = 0.2f;
@@ -143,12 +144,14 @@ TEST_CASE("PatchTST: dropout in training only; errors name the option or the sha
     change(bad);
     return bad;
   };
-  CHECK_THROWS_WITH_AS(PatchTST(with([](auto& b) { b.stride = 0; }), gen), doctest::Contains("stride"), ValueError);
+  CHECK_THROWS_WITH_AS(PatchTST(with([](auto& b) { b.stride = 0; }), gen), doctest::Contains("stride"),
+                       ValueError);
   CHECK_THROWS_WITH_AS(PatchTST(with([](auto& b) { b.patch_len = 30; }), gen), doctest::Contains("patch_len"),
                        ValueError);
   CHECK_THROWS_AS(PatchTST(with([](auto& b) { b.n_heads = 3; }), gen), ValueError);
   CHECK_THROWS_AS(PatchTST(with([](auto& b) { b.dropout = 1.f; }), gen), ValueError);
-  CHECK_THROWS_WITH_AS(model.forward(Tensor::zeros(Shape{2, 19, 3})), doctest::Contains("PatchTST"), ShapeError);
+  CHECK_THROWS_WITH_AS(model.forward(Tensor::zeros(Shape{2, 19, 3})), doctest::Contains("PatchTST"),
+                       ShapeError);
   CHECK_THROWS_AS(model.forward(Tensor::zeros(Shape{2, 20, 2})), ShapeError);
   CHECK_THROWS_AS(model.forward_channels(Tensor::zeros(Shape{2, 20, 2}), 2), ShapeError);
 }
@@ -202,7 +205,7 @@ TEST_CASE("PatchTSTForecaster: config checks") {
 }
 
 TEST_CASE("paper patch transformer: the study's patch length for each lookback") {
-  const std::vector<std::pair<int64_t, int64_t>> table = {{1, 1},  {3, 1},  {7, 1},  {8, 2},   {14, 2},
+  const std::vector<std::pair<int64_t, int64_t>> table = {{1, 1},  {3, 1},  {7, 1},  {8, 2},  {14, 2},
                                                           {15, 3}, {30, 3}, {31, 4}, {60, 4}, {336, 4}};
   for (auto [lookback, patch] : table) {
     CAPTURE(lookback);
@@ -258,7 +261,8 @@ TEST_CASE("paper patch transformer: config and architecture checks") {
   ModelConfig wrong = paper_config(10);
   wrong.kind = "patchtst";
   CHECK_THROWS_WITH_AS(PaperPatchTransformer{wrong}, doctest::Contains("paper-patchtst"), ValueError);
-  CHECK_THROWS_AS(PaperPatchTransformer(paper_config(10), PaperPatchArchitecture{.patch_len = 11}), ValueError);
+  CHECK_THROWS_AS(PaperPatchTransformer(paper_config(10), PaperPatchArchitecture{.patch_len = 11}),
+                  ValueError);
   CHECK_THROWS_AS(PaperPatchTransformer(paper_config(10), PaperPatchArchitecture{.n_heads = 5}), ValueError);
   PaperPatchTransformer m(paper_config(10));
   CHECK_THROWS_WITH_AS(m.forward(Tensor::zeros(Shape{2, 10, 3})), doctest::Contains("PaperPatchTransformer"),

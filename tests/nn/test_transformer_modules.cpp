@@ -43,7 +43,8 @@ bool same_values(const Tensor& a, const Tensor& b) {
 double max_abs_diff(const Tensor& a, const Tensor& b) {
   REQUIRE(a.shape() == b.shape());
   double worst = 0;
-  for (int64_t i = 0; i < a.numel(); ++i) worst = std::max(worst, std::fabs(double(a.data()[i]) - b.data()[i]));
+  for (int64_t i = 0; i < a.numel(); ++i)
+    worst = std::max(worst, std::fabs(double(a.data()[i]) - b.data()[i]));
   return worst;
 }
 
@@ -69,7 +70,12 @@ std::vector<Tensor> run_module(Module& m, const std::function<Tensor()>& f, int 
 }
 
 TransformerEncoderLayerOptions layer_options(NormKind norm = NormKind::layer, float dropout = 0.f) {
-  return {.d_model = 8, .n_heads = 2, .d_ff = 16, .dropout = dropout, .activation = Activation::gelu, .norm = norm};
+  return {.d_model = 8,
+          .n_heads = 2,
+          .d_ff = 16,
+          .dropout = dropout,
+          .activation = Activation::gelu,
+          .norm = norm};
 }
 
 }  // namespace
@@ -96,7 +102,8 @@ TEST_CASE("LayerNorm module: torch's parameters, forward is layer_norm, errors")
 TEST_CASE("BatchNorm1d: running statistics with momentum, num_batches_tracked, evaluation") {
   BatchNorm1d bn(3);
   CHECK(names(bn.named_parameters()) == std::vector<std::string>{"weight", "bias"});
-  CHECK(names(bn.named_buffers()) == std::vector<std::string>{"running_mean", "running_var", "num_batches_tracked"});
+  CHECK(names(bn.named_buffers()) ==
+        std::vector<std::string>{"running_mean", "running_var", "num_batches_tracked"});
   // x: (N=2, C=3, L=2); channel c holds {c, c+2, c+4, c+6}·(c+1): mean and unbiased variance by hand.
   std::vector<float> v(12);
   for (int64_t n = 0; n < 2; ++n)
@@ -110,7 +117,8 @@ TEST_CASE("BatchNorm1d: running statistics with momentum, num_batches_tracked, e
     CHECK(bn.running_mean().data()[c] == doctest::Approx(0.1 * mean).epsilon(1e-6));
     CHECK(bn.running_var().data()[c] == doctest::Approx(0.9 + 0.1 * var).epsilon(1e-6));
     // normalised with the biased variance: the first element is (c·(c+1) - mean) / sqrt(var·3/4 + eps)
-    CHECK(y.at({0, c, 0}) == doctest::Approx((c * (c + 1) - mean) / std::sqrt(var * 0.75 + 1e-5)).epsilon(1e-5));
+    CHECK(y.at({0, c, 0}) ==
+          doctest::Approx((c * (c + 1) - mean) / std::sqrt(var * 0.75 + 1e-5)).epsilon(1e-5));
   }
   // Evaluation: the running statistics, unchanged.
   bn.eval();
@@ -119,10 +127,11 @@ TEST_CASE("BatchNorm1d: running statistics with momentum, num_batches_tracked, e
   CHECK(same_values(bn.running_mean(), rm));
   CHECK(bn.num_batches_tracked().item() == 1.f);
   for (int64_t c = 0; c < 3; ++c)
-    CHECK(ye.at({1, c, 1}) == doctest::Approx((x.at({1, c, 1}) - rm.data()[c]) / std::sqrt(rv.data()[c] + 1e-5)));
+    CHECK(ye.at({1, c, 1}) ==
+          doctest::Approx((x.at({1, c, 1}) - rm.data()[c]) / std::sqrt(rv.data()[c] + 1e-5)));
 }
 
-TEST_CASE("BatchNorm1d: momentum unset is a cumulative average; no running statistics; errors") {
+TEST_CASE("BatchNorm1d: momentum unset is a cumulative average, no running statistics, errors") {
   BatchNorm1d bn(2, BatchNorm1dOptions{.momentum = std::nullopt});
   bn.forward(Tensor::from({1, 10, 3, 30}, Shape{2, 2}));  // batch means 2, 20
   bn.forward(Tensor::from({5, 50, 7, 70}, Shape{2, 2}));  // batch means 6, 60
@@ -177,7 +186,7 @@ TEST_CASE("MultiHeadAttention: with the causal mask, no output depends on a late
   }
 }
 
-TEST_CASE("MultiHeadAttention: attention dropout acts in training only; errors") {
+TEST_CASE("MultiHeadAttention: attention dropout acts in training only, errors") {
   Generator gen(6);
   MultiHeadAttention mha(8, 2, gen, MultiHeadAttentionOptions{.dropout = 0.5f});
   const Tensor x = Tensor::randn(Shape{2, 5, 8}, gen);
@@ -200,13 +209,14 @@ TEST_CASE("MultiHeadAttention: attention dropout acts in training only; errors")
   CHECK_THROWS_AS(mha.forward(q, Tensor::zeros(Shape{1, 4, 8}), Tensor::zeros(Shape{1, 4, 8})), ShapeError);
 }
 
-TEST_CASE("TransformerEncoderLayer: torch's names; dropout in training only; errors") {
+TEST_CASE("TransformerEncoderLayer: torch's names, dropout in training only, errors") {
   Generator gen(7);
   TransformerEncoderLayer layer(layer_options(NormKind::layer, 0.3f), gen);
   CHECK(names(layer.named_parameters()) ==
-        std::vector<std::string>{"self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight",
-                                 "self_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight",
-                                 "linear2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"});
+        std::vector<std::string>{"self_attn.in_proj_weight", "self_attn.in_proj_bias",
+                                 "self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear1.weight",
+                                 "linear1.bias", "linear2.weight", "linear2.bias", "norm1.weight",
+                                 "norm1.bias", "norm2.weight", "norm2.bias"});
   const Tensor x = Tensor::randn(Shape{2, 5, 8}, gen);
   CHECK(max_abs_diff(layer.forward(x), layer.forward(x)) > 1e-3);
   layer.eval();
@@ -219,13 +229,14 @@ TEST_CASE("TransformerEncoderLayer: torch's names; dropout in training only; err
         std::vector<std::string>{"norm1.running_mean", "norm1.running_var", "norm1.num_batches_tracked",
                                  "norm2.running_mean", "norm2.running_var", "norm2.num_batches_tracked"});
 
-  CHECK_THROWS_AS(TransformerEncoderLayer(TransformerEncoderLayerOptions{.d_model = 8, .n_heads = 3}, gen), ValueError);
+  CHECK_THROWS_AS(TransformerEncoderLayer(TransformerEncoderLayerOptions{.d_model = 8, .n_heads = 3}, gen),
+                  ValueError);
   CHECK_THROWS_AS(TransformerEncoderLayer(layer_options(NormKind::layer, -0.1f), gen), ValueError);
-  CHECK_THROWS_WITH_AS(layer.forward(Tensor::zeros(Shape{2, 5, 4})), doctest::Contains("TransformerEncoderLayer"),
-                       ShapeError);
+  CHECK_THROWS_WITH_AS(layer.forward(Tensor::zeros(Shape{2, 5, 4})),
+                       doctest::Contains("TransformerEncoderLayer"), ShapeError);
 }
 
-TEST_CASE("TransformerEncoder: layers.<i> names; torch's identical initial layers, or independent ones") {
+TEST_CASE("TransformerEncoder: layers.i names, torch's identical initial layers or independent ones") {
   Generator gen(8);
   TransformerEncoder same(layer_options(), 3, gen);
   CHECK(same.layers().size() == 3);
@@ -248,7 +259,8 @@ TEST_CASE("TransformerEncoder: outputs and parameter gradients are identical for
     StateDict initial = enc.state_dict();
     for (auto& [_, t] : initial) t = t.clone();
     auto run = [&](int threads) {
-      auto out = run_module(enc, [&] { return enc.forward(x, /*causal=*/true); }, threads);
+      auto out = run_module(
+          enc, [&] { return enc.forward(x, /*causal=*/true); }, threads);
       enc.load_state_dict(initial);  // undo the running statistics' update
       return out;
     };
@@ -258,7 +270,7 @@ TEST_CASE("TransformerEncoder: outputs and parameter gradients are identical for
   }
 }
 
-TEST_CASE("RevIN: denormalize inverts normalize; statistics are per series and detached") {
+TEST_CASE("RevIN: denormalize inverts normalize, statistics are per series and detached") {
   Generator gen(10);
   RevIN revin(3);
   CHECK(names(revin.named_parameters()) == std::vector<std::string>{"affine_weight", "affine_bias"});
@@ -305,7 +317,8 @@ TEST_CASE("RevIN: subtract_last, channel subsets, errors") {
   CHECK(max_abs_diff(revin.normalize(one, 2).first, narrow(revin.normalize(full).first, 2, 2, 1)) < 1e-6);
 
   CHECK_THROWS_AS(RevIN(0), ValueError);
-  CHECK_THROWS_WITH_AS(revin.normalize(Tensor::zeros(Shape{2, 6, 4})), doctest::Contains("RevIN"), ShapeError);
+  CHECK_THROWS_WITH_AS(revin.normalize(Tensor::zeros(Shape{2, 6, 4})), doctest::Contains("RevIN"),
+                       ShapeError);
   CHECK_THROWS_AS(revin.normalize(one, 3), ShapeError);
   CHECK_THROWS_AS(revin.normalize(Tensor::zeros(Shape{6, 3})), ShapeError);
   auto [_, s] = revin.normalize(full);

@@ -61,9 +61,11 @@ void check_against_torch(const std::string& name, Module& m, const std::vector<s
   }
   CHECK(grads > 0);
   for (size_t i = 0; i < inputs.size(); ++i)
-    check_close(name + " d/d" + inputs[i], leaves[i].grad(), fx.at("grad_" + inputs[i]), kGradRtol, kGradAtol);
+    check_close(name + " d/d" + inputs[i], leaves[i].grad(), fx.at("grad_" + inputs[i]), kGradRtol,
+                kGradAtol);
   for (const auto& [buffer, t] : m.named_buffers())
-    check_close(name + " " + buffer + " after the pass", t, fx.at("after." + buffer), kForwardRtol, kForwardAtol);
+    check_close(name + " " + buffer + " after the pass", t, fx.at("after." + buffer), kForwardRtol,
+                kForwardAtol);
   if (fx.count("out_eval")) {
     m.eval();
     NoGradGuard no_grad;
@@ -71,7 +73,8 @@ void check_against_torch(const std::string& name, Module& m, const std::vector<s
   }
 }
 
-TransformerEncoderLayerOptions small_layer(Activation activation, bool norm_first, NormKind norm = NormKind::layer) {
+TransformerEncoderLayerOptions small_layer(Activation activation, bool norm_first,
+                                           NormKind norm = NormKind::layer) {
   return {.d_model = 8,
           .n_heads = 2,
           .d_ff = 16,
@@ -113,7 +116,8 @@ TEST_CASE("torch parity: MultiheadAttention, self-attention") {
 TEST_CASE("torch parity: MultiheadAttention with a causal mask") {
   Generator gen(2);
   MultiHeadAttention mha(8, 2, gen);
-  check_against_torch("mha_causal", mha, {"x"}, [&](auto& in) { return mha.forward(in[0], /*causal=*/true); });
+  check_against_torch("mha_causal", mha, {"x"},
+                      [&](auto& in) { return mha.forward(in[0], /*causal=*/true); });
 }
 
 TEST_CASE("torch parity: MultiheadAttention, cross-attention with T != S") {
@@ -146,7 +150,8 @@ TEST_CASE("torch parity: TransformerEncoderLayer with a causal mask") {
 TEST_CASE("torch parity: TransformerEncoderLayer with PatchTST's BatchNorm, training and evaluation") {
   Generator gen(6);
   TransformerEncoderLayer layer(small_layer(Activation::gelu, false, NormKind::batch), gen);
-  check_against_torch("encoder_layer_batchnorm", layer, {"x"}, [&](auto& in) { return layer.forward(in[0]); });
+  check_against_torch("encoder_layer_batchnorm", layer, {"x"},
+                      [&](auto& in) { return layer.forward(in[0]); });
 }
 
 TEST_CASE("torch parity: PatchTST as the peer workload builds it") {
@@ -159,7 +164,8 @@ TEST_CASE("torch parity: PatchTST as the peer workload builds it") {
 TEST_CASE("torch parity: PatchTST with RevIN, BatchNorm and gelu, training and evaluation") {
   Generator gen(8);
   PatchTST model(small_patchtst_revin_batchnorm(), gen);
-  check_against_torch("patchtst_revin_batchnorm", model, {"x"}, [&](auto& in) { return model.forward(in[0]); });
+  check_against_torch("patchtst_revin_batchnorm", model, {"x"},
+                      [&](auto& in) { return model.forward(in[0]); });
 }
 
 TEST_CASE("torch parity: PatchTSTForecaster is channel 0 of torch's PatchTST") {
@@ -197,9 +203,11 @@ TEST_CASE("torch parity: the reference study's patch transformer") {
   config.input_size = 3;
   config.lookback = 11;
   config.horizon = 5;
-  PaperPatchArchitecture arch{.patch_len = study_patch_len(11), .d_model = 16, .n_heads = 4, .n_layers = 2, .d_ff = 32};
+  PaperPatchArchitecture arch{
+      .patch_len = study_patch_len(11), .d_model = 16, .n_heads = 4, .n_layers = 2, .d_ff = 32};
   REQUIRE(arch.patch_len == 2);
   PaperPatchTransformer model(config, arch);
   CHECK(model.num_patches() == 6);
-  check_against_torch("paper_patch_transformer", model, {"x"}, [&](auto& in) { return model.forward(in[0]); });
+  check_against_torch("paper_patch_transformer", model, {"x"},
+                      [&](auto& in) { return model.forward(in[0]); });
 }

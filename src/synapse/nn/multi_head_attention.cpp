@@ -67,8 +67,8 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
   check_input("key", key);
   check_input("value", value);
   SYN_CHECK_T(ShapeError, key.shape() == value.shape() && key.size(0) == query.size(0),
-              "MultiHeadAttention: query ", query.shape(), ", key ", key.shape(), " and value ", value.shape(),
-              " must be (B, T, E), (B, S, E) and (B, S, E)");
+              "MultiHeadAttention: query ", query.shape(), ", key ", key.shape(), " and value ",
+              value.shape(), " must be (B, T, E), (B, S, E) and (B, S, E)");
   const int64_t e = embed_dim_;
   // Row block i of the packed projection (views, so gradients reach in_proj_weight / in_proj_bias).
   // Self-attention projects x three times rather than once through all 3E rows: slicing q, k and v
@@ -81,7 +81,8 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
   return attend_and_project(project(query, 0), project(key, 1), project(value, 2), causal);
 }
 
-Tensor MultiHeadAttention::attend_and_project(const Tensor& q, const Tensor& k, const Tensor& v, bool causal) {
+Tensor MultiHeadAttention::attend_and_project(const Tensor& q, const Tensor& k, const Tensor& v,
+                                              bool causal) {
   const Tensor o = is_training() && options_.dropout > 0.f
                        ? attention_with_dropout(q, k, v, causal, options_.dropout, dropout_gen_)
                        : scaled_dot_product_attention(q, k, v, causal);

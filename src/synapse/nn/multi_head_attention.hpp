@@ -33,7 +33,8 @@ class MultiHeadAttention : public Module {
  public:
   // `gen` initialises the parameters and seeds the dropout stream. ValueError unless embed_dim > 0,
   // num_heads > 0 divides it and dropout is in [0, 1).
-  MultiHeadAttention(int64_t embed_dim, int64_t num_heads, Generator& gen, MultiHeadAttentionOptions options = {});
+  MultiHeadAttention(int64_t embed_dim, int64_t num_heads, Generator& gen,
+                     MultiHeadAttentionOptions options = {});
 
   // query: (B, T, E)  key, value: (B, S, E)  y: (B, T, E). causal: query t attends to keys s <= t only.
   Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, bool causal = false);

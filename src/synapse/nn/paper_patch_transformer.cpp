@@ -17,11 +17,11 @@ const ModelConfig& checked(const ModelConfig& c, const PaperPatchArchitecture& a
               "', expected 'paper-patchtst'");
   c.validate();
   SYN_CHECK_T(ValueError,
-              a.patch_len > 0 && a.patch_len <= c.lookback && a.d_model > 0 && a.n_heads > 0 && a.n_layers > 0 &&
-                  a.d_ff > 0 && a.d_model % a.n_heads == 0,
-              "PaperPatchTransformer: architecture patch_len ", a.patch_len, ", d_model ", a.d_model, ", n_heads ",
-              a.n_heads, ", n_layers ", a.n_layers, ", d_ff ", a.d_ff, " for lookback ", c.lookback,
-              ": sizes must be positive, patch_len <= lookback, d_model divisible by n_heads");
+              a.patch_len > 0 && a.patch_len <= c.lookback && a.d_model > 0 && a.n_heads > 0 &&
+                  a.n_layers > 0 && a.d_ff > 0 && a.d_model % a.n_heads == 0,
+              "PaperPatchTransformer: architecture patch_len ", a.patch_len, ", d_model ", a.d_model,
+              ", n_heads ", a.n_heads, ", n_layers ", a.n_layers, ", d_ff ", a.d_ff, " for lookback ",
+              c.lookback, ": sizes must be positive, patch_len <= lookback, d_model divisible by n_heads");
   return c;
 }
 
@@ -57,8 +57,8 @@ PaperPatchTransformer::PaperPatchTransformer(ModelConfig config, const PaperPatc
                                              .activation = Activation::relu,
                                              .norm_first = false,
                                              .norm = NormKind::layer};
-  encoder_ = register_module("encoder",
-                             std::make_shared<TransformerEncoder>(layer, a.n_layers, gen, /*identical_init=*/false));
+  encoder_ = register_module(
+      "encoder", std::make_shared<TransformerEncoder>(layer, a.n_layers, gen, /*identical_init=*/false));
   // The study's q/k/v and output projections are separate torch.nn.Linear layers.
   for (auto& l : encoder_->layers()) {
     auto& attn = l->self_attn();

@@ -38,7 +38,8 @@ PatchTST::PatchTST(const PatchTSTOptions& options, Generator& gen) : options_(op
   num_patches_ = (o.lookback + o.stride - o.patch_len) / o.stride + 1;
   if (o.revin) revin_ = register_module("revin", std::make_shared<RevIN>(o.channels));
   emb_ = register_linear(*this, "emb", o.patch_len, o.d_model, gen);
-  pos_ = register_parameter("pos", init::normal_(Tensor::empty(Shape{1, num_patches_, o.d_model}), gen, 0.0, 0.02));
+  pos_ = register_parameter("pos",
+                            init::normal_(Tensor::empty(Shape{1, num_patches_, o.d_model}), gen, 0.0, 0.02));
   const TransformerEncoderLayerOptions layer{.d_model = o.d_model,
                                              .n_heads = o.n_heads,
                                              .d_ff = o.d_ff,
@@ -61,8 +62,8 @@ Tensor PatchTST::forward_channels(const Tensor& x, int64_t first) {
   const auto& o = options_;
   SYN_CHECK_T(ShapeError,
               x.rank() == 3 && x.size(1) == o.lookback && first >= 0 && first + x.size(2) <= o.channels,
-              "PatchTST: x ", x.shape(), " must be (B, ", o.lookback, ", C) holding channels ", first,
-              " .. ", first, " + C - 1 of ", o.channels);
+              "PatchTST: x ", x.shape(), " must be (B, ", o.lookback, ", C) holding channels ", first, " .. ",
+              first, " + C - 1 of ", o.channels);
   const int64_t b = x.size(0), c = x.size(2), n = num_patches_;
   Tensor z = x;
   RevINStats stats;

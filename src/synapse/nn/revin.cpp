@@ -19,8 +19,8 @@ RevIN::RevIN(int64_t num_features, RevINOptions options) : num_features_(num_fea
 
 void RevIN::check_channels(const char* op, const Tensor& t, int64_t first) const {
   SYN_CHECK_T(ShapeError, t.rank() == 3 && first >= 0 && first + t.size(2) <= num_features_, "RevIN::", op,
-              ": ", t.shape(), " must be (B, L, C) with channels ", first, " .. ", first, " + C - 1 among the ",
-              num_features_, " of the module");
+              ": ", t.shape(), " must be (B, L, C) with channels ", first, " .. ", first,
+              " + C - 1 among the ", num_features_, " of the module");
 }
 
 std::pair<Tensor, RevINStats> RevIN::normalize(const Tensor& x, int64_t first) const {
@@ -46,8 +46,9 @@ Tensor RevIN::denormalize(const Tensor& y, const RevINStats& stats, int64_t firs
   SYN_CHECK_T(ShapeError,
               stats.center.defined() && stats.stdev.defined() && stats.center.shape() == expected &&
                   stats.stdev.shape() == expected,
-              "RevIN::denormalize: statistics ", stats.center.defined() ? stats.center.shape().str() : "undefined",
-              " do not belong to y ", y.shape());
+              "RevIN::denormalize: statistics ",
+              stats.center.defined() ? stats.center.shape().str() : "undefined", " do not belong to y ",
+              y.shape());
   Tensor out = y;
   if (options_.affine) {
     const int64_t c = y.size(2);

@@ -14,13 +14,15 @@ namespace syn::nn {
 namespace {
 
 std::shared_ptr<Module> make_norm(const TransformerEncoderLayerOptions& o) {
-  if (o.norm == NormKind::batch) return std::make_shared<BatchNorm1d>(o.d_model, BatchNorm1dOptions{.eps = o.norm_eps});
+  if (o.norm == NormKind::batch)
+    return std::make_shared<BatchNorm1d>(o.d_model, BatchNorm1dOptions{.eps = o.norm_eps});
   return std::make_shared<LayerNorm>(Shape{o.d_model}, o.norm_eps);
 }
 
 }  // namespace
 
-TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOptions& options, Generator& gen)
+TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOptions& options,
+                                                 Generator& gen)
     : options_(options) {
   const auto& o = options;
   SYN_CHECK_T(ValueError, o.d_model > 0 && o.n_heads > 0 && o.d_ff > 0 && o.d_model % o.n_heads == 0,
@@ -30,8 +32,9 @@ TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOp
               " must be in [0, 1)");
   // Registration order is torch's: self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2
   // (the dropouts hold no parameters).
-  self_attn_ = register_module("self_attn", std::make_shared<MultiHeadAttention>(
-                                                o.d_model, o.n_heads, gen, MultiHeadAttentionOptions{o.dropout}));
+  self_attn_ = register_module(
+      "self_attn",
+      std::make_shared<MultiHeadAttention>(o.d_model, o.n_heads, gen, MultiHeadAttentionOptions{o.dropout}));
   linear1_ = register_linear(*this, "linear1", o.d_model, o.d_ff, gen);
   linear2_ = register_linear(*this, "linear2", o.d_ff, o.d_model, gen);
   norm1_ = register_module("norm1", make_norm(o));
@@ -42,7 +45,8 @@ TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOp
 Tensor TransformerEncoderLayer::norm(Module& which, const Tensor& x) {
   if (options_.norm == NormKind::layer) return static_cast<LayerNorm&>(which).forward(x);
   // (B, T, E) as (B·T, E): per channel over every token.
-  return reshape(static_cast<BatchNorm1d&>(which).forward(reshape(x, {-1, options_.d_model})), x.shape().dims());
+  return reshape(static_cast<BatchNorm1d&>(which).forward(reshape(x, {-1, options_.d_model})),
+                 x.shape().dims());
 }
 
 Tensor TransformerEncoderLayer::attention_block(const Tensor& x, bool causal) {
