@@ -166,6 +166,17 @@ TEST_CASE("MultiHeadAttention: torch's names and initialisation") {
   CHECK(names(no_bias.named_parameters()) == std::vector<std::string>{"in_proj_weight", "out_proj.weight"});
 }
 
+TEST_CASE("MultiHeadAttention: the packed self-attention path equals the general one") {
+  Generator gen(4);
+  MultiHeadAttention mha(8, 2, gen);
+  init::normal_(mha.in_proj_bias(), gen, 0.0, 0.3);
+  const Tensor x = Tensor::randn(Shape{2, 5, 8}, gen);
+  for (bool causal : {false, true}) {
+    CAPTURE(causal);
+    CHECK(max_abs_diff(mha.forward(x, causal), mha.forward(x, x, x, causal)) < 1e-6);
+  }
+}
+
 TEST_CASE("MultiHeadAttention: with the causal mask, no output depends on a later token") {
   Generator gen(5);
   MultiHeadAttention mha(8, 2, gen);

@@ -60,7 +60,16 @@ void MultiHeadAttention::check_input(const char* what, const Tensor& t) const {
               t.shape(), " must be (B, T, ", embed_dim_, ")");
 }
 
-Tensor MultiHeadAttention::forward(const Tensor& x, bool causal) { return forward(x, x, x, causal); }
+Tensor MultiHeadAttention::forward(const Tensor& x, bool causal) {
+  check_input("x", x);
+  const int64_t b = x.size(0), t = x.size(1), h = num_heads_, d = embed_dim_ / num_heads_;
+  // One product with the whole in_proj_weight (so that a pruning mask on it reaches linear; views
+  // carry no mask), then (B, T, 3E) -> (3, B, H, T, D) in one copy; q, k and v are views of that.
+  const Tensor qkv =
+      permute(reshape(linear(x, in_proj_weight_, in_proj_bias_), {b, t, 3, h, d}), {2, 0, 3, 1, 4});
+  auto part = [&](int64_t i) { return reshape(narrow(qkv, 0, i, 1), {b, h, t, d}); };
+  return attend_and_project(part(0), part(1), part(2), causal);
+}
 
 Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value, bool causal) {
   check_input("query", query);
@@ -70,10 +79,8 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
               "MultiHeadAttention: query ", query.shape(), ", key ", key.shape(), " and value ",
               value.shape(), " must be (B, T, E), (B, S, E) and (B, S, E)");
   const int64_t e = embed_dim_;
-  // Row block i of the packed projection (views, so gradients reach in_proj_weight / in_proj_bias).
-  // Self-attention projects x three times rather than once through all 3E rows: slicing q, k and v
-  // out of one (B, T, 3E) product would cost, in backward, a zero-filled full-size gradient per
-  // slice; slicing the small weight instead costs that only for (E, E) blocks.
+  // Row block i of the packed projection (views, so gradients reach in_proj_weight / in_proj_bias;
+  // a view carries no mask, so this path computes densely under pruning).
   auto project = [&](const Tensor& input, int64_t i) {
     const Tensor bias = in_proj_bias_.defined() ? narrow(in_proj_bias_, 0, i * e, e) : Tensor();
     return split_heads(linear(input, narrow(in_proj_weight_, 0, i * e, e), bias), num_heads_);

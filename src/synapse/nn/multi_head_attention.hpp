@@ -38,7 +38,7 @@ class MultiHeadAttention : public Module {
 
   // query: (B, T, E)  key, value: (B, S, E)  y: (B, T, E). causal: query t attends to keys s <= t only.
   Tensor forward(const Tensor& query, const Tensor& key, const Tensor& value, bool causal = false);
-  // Self-attention: forward(x, x, x, causal).
+  // Self-attention, forward(x, x, x, causal), with one product through the packed in_proj_weight.
   // x: (B, T, E)  y: (B, T, E)
   Tensor forward(const Tensor& x, bool causal = false);
 
