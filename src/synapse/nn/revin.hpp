@@ -1,0 +1,52 @@
+#pragma once
+// RevIN: reversible instance normalisation (Kim et al., ICLR 2022), as PatchTST's layers/RevIN.py
+// has it. Each series (sample b, channel c) is normalised over time by its own statistics, which
+// are detached (no gradient flows through them), and the forecast is mapped back with the same ones:
+//   normalize:   x̂ = (x - center) / stdev · affine_weight + affine_bias
+//   denormalize: y = (ŷ - affine_bias) / (affine_weight + eps²) · stdev + center
+// with stdev = sqrt(var_biased + eps), and center the mean over time, or the last value when
+// subtract_last. Parameters (affine only): affine_weight (C) ones, affine_bias (C) zeros.
+#include <cstdint>
+#include <utility>
+
+#include "synapse/core/tensor.hpp"
+#include "synapse/nn/module.hpp"
+
+namespace syn::nn {
+
+struct RevINOptions {
+  float eps = 1e-5f;
+  bool affine = true;
+  bool subtract_last = false;
+};
+
+// The statistics of one batch, from normalize() to denormalize(); each (B, 1, C), no autograd history.
+struct RevINStats {
+  Tensor center, stdev;
+};
+
+class RevIN : public Module {
+ public:
+  // ValueError for num_features <= 0 or a negative eps.
+  explicit RevIN(int64_t num_features, RevINOptions options = {});
+
+  // x: (B, L, C) -> x̂: (B, L, C) and the statistics. Channels first .. first + C - 1 of the module
+  // (C <= num_features - first) are meant, so a caller can normalise a subset of channels.
+  std::pair<Tensor, RevINStats> normalize(const Tensor& x, int64_t first = 0) const;
+  // ŷ: (B, H, C) -> y: (B, H, C), with the statistics normalize() returned for the same channels.
+  Tensor denormalize(const Tensor& y, const RevINStats& stats, int64_t first = 0) const;
+
+  int64_t num_features() const { return num_features_; }
+  const RevINOptions& options() const { return options_; }
+  const Tensor& affine_weight() const { return affine_weight_; }  // undefined without affine
+  const Tensor& affine_bias() const { return affine_bias_; }
+
+ private:
+  void check_channels(const char* op, const Tensor& t, int64_t first) const;
+
+  int64_t num_features_;
+  RevINOptions options_;
+  Tensor affine_weight_, affine_bias_;
+};
+
+}  // namespace syn::nn
