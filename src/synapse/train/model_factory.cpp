@@ -6,6 +6,8 @@
 
 #include "synapse/core/error.hpp"
 #include "synapse/nn/linear_forecaster.hpp"
+#include "synapse/nn/paper_patch_transformer.hpp"
+#include "synapse/nn/patchtst_forecaster.hpp"
 
 namespace syn::train {
 namespace {
@@ -18,11 +20,12 @@ Builder builder() {
 }
 
 // Model kinds: the single place where a model class is tied to its ModelConfig::kind.
-// TODO(merge): add {"rnn", "lstm", "gru"} -> nn::RecurrentForecaster and {"patchtst",
-// "paper-patchtst"} -> nn::PatchTSTForecaster / nn::PaperPatchTransformer here.
+// TODO(merge): add {"rnn", "lstm", "gru"} -> nn::RecurrentForecaster here.
 const std::vector<std::pair<std::string_view, Builder>>& registry() {
   static const std::vector<std::pair<std::string_view, Builder>> kinds = {
       {"linear", builder<nn::LinearForecaster>()},
+      {"patchtst", builder<nn::PatchTSTForecaster>()},
+      {"paper-patchtst", builder<nn::PaperPatchTransformer>()},
   };
   return kinds;
 }
