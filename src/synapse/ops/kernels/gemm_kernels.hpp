@@ -53,4 +53,9 @@ struct GemmKernels {
 // The building blocks for `isa`, or nullptr for scalar or an ISA this CPU cannot run.
 const GemmKernels* gemm_kernels_for(Isa isa);
 
+// The ISA SYN_ISA names, or else the widest this CPU runs: the rule of Note [Kernel dispatch], for
+// gemm and attention, which keep their own function tables. Chosen once; a named ISA this CPU
+// cannot run is a ValueError.
+Isa default_kernel_isa();
+
 }  // namespace syn::kernels
