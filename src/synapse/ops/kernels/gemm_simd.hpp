@@ -13,10 +13,11 @@
 // - Partial loads and stores (the tails of rows) use AVX-512 masks, AVX maskload/maskstore, or a
 //   small stack copy on SSE2.
 // - 8x8 and 4x4 transposes for packing use shuffles.
-// GCC 12 reports -Wmaybe-uninitialized inside its own AVX-512 intrinsic headers (the
+// GCC 12 reports -W(maybe-)uninitialized inside its own AVX-512 intrinsic headers (the
 // _mm512_undefined_* pass-through operands) wherever xsimd's exp is inlined; the state of a
 // diagnostic pragma follows the location it is reported at, so it is silenced for these headers.
 #pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
