@@ -136,7 +136,7 @@ TEST_CASE("gemm: padded leading dimensions and both packing paths of each operan
     for (Trans tb : kBoth) {
       cases.push_back({ta, tb, 5, 21, 19, 3, 5, 7, 1.f, 0.f});
       cases.push_back({ta, tb, 300, 150, 40, 1, 2, 3, 0.5f, 1.f});
-      cases.push_back({ta, tb, 40, 140, 30, 512 - 30, 0, 0, 1.f, 0.f});  // A's rows 512 floats apart
+      cases.push_back({ta, tb, 40, 200, 30, 512 - 30, 0, 0, 1.f, 0.f});  // A's rows 512 floats apart
       cases.push_back({ta, tb, 200, 200, 513, 0, 1, 0, 1.f, -1.f});
       cases.push_back({ta, tb, 3, 2100, 7, 0, 0, 0, 2.f, 0.f});
     }

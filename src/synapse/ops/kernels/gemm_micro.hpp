@@ -48,14 +48,21 @@ void micro_tile(int64_t kc, const float* a, int64_t a_stride, const float* b, in
   }
 
   // C update, unrolled like the accumulation so that acc stays in registers.
-  const V va = simd::broadcast<Arch>(alpha), vb = simd::broadcast<Arch>(beta);
+  if (alpha != 1.f) {  // alpha = 1 (the common case) saves a multiply per accumulator
+    const V va = simd::broadcast<Arch>(alpha);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = acc[i][v] * va;
+  }
+  const V vb = simd::broadcast<Arch>(beta);
   const bool full = n == NV * W;
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
     float* ci = c + i * ldc;
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
-      const V r = acc[i][v] * va;
+      const V r = acc[i][v];
       if (full || v < NV - 1) {  // the padded columns are all in the last vector
         simd::store<Arch>(ci + v * W, beta == 0.f ? r : simd::fma<Arch>(vb, simd::load<Arch>(ci + v * W), r));
       } else {
@@ -148,14 +155,16 @@ void pack_b(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, flo
   }
 }
 
+// The ISA's table; the row and column blocks are rounded down to whole tiles.
 template <class Arch, int MR, int NV>
 constexpr GemmKernels make_kernels(Isa isa, int64_t kc, int64_t mc, int64_t nc) {
+  constexpr int NR = NV * simd::kLanes<Arch>;
   return GemmKernels{isa,
                      MR,
-                     NV * simd::kLanes<Arch>,
+                     NR,
                      kc,
-                     mc,
-                     nc,
+                     mc / MR * MR,
+                     nc / NR * NR,
                      &pack_a<Arch, MR>,
                      &pack_b<Arch, NV>,
                      &block<Arch, MR, NV>};
