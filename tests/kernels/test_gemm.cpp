@@ -145,7 +145,7 @@ TEST_CASE("gemm: padded leading dimensions and both packing paths of each operan
     for (const Case& c : cases) check_case(c, isa, ++seed);
 }
 
-TEST_CASE("gemm: k = 0 scales C by beta; m = 0 or n = 0 touches nothing") {
+TEST_CASE("gemm: k = 0 scales C by beta, m = 0 or n = 0 touches nothing") {
   for (Isa isa : supported_isas()) {
     std::vector<float> c = {1.f, 2.f, 3.f, 4.f, 5.f, 6.f};
     const float dummy = 0.f;
@@ -160,7 +160,7 @@ TEST_CASE("gemm: k = 0 scales C by beta; m = 0 or n = 0 touches nothing") {
   }
 }
 
-TEST_CASE("gemm: NaN and Inf propagate; beta = 0 never reads C") {
+TEST_CASE("gemm: NaN and Inf propagate and beta = 0 never reads C") {
   const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
   for (Isa isa : supported_isas()) {
     for (Trans ta : kBoth) {

@@ -327,7 +327,7 @@ TEST_CASE("scaled_dot_product_attention: NaN and Inf propagate along the rows an
 }
 
 TEST_CASE(
-    "scaled_dot_product_attention: bad shapes are ShapeErrors naming the op; saved inputs are guarded") {
+    "scaled_dot_product_attention: bad shapes are ShapeErrors naming the op, saved inputs are guarded") {
   const Tensor a = Tensor::zeros(Shape{2, 3, 4});
   CHECK_THROWS_WITH_AS(scaled_dot_product_attention(a, a, Tensor::zeros(Shape{2, 5, 4})),
                        doctest::Contains("scaled_dot_product_attention"), ShapeError);
