@@ -13,11 +13,26 @@ if(SYN_SANITIZE)
   target_link_options(syn_sanitize INTERFACE -fsanitize=${_syn_san})
 endif()
 
+# syn_isa_sources(SRC...): the instruction-set flags of files named *_avx512.cpp / *_avx2.cpp (for the
+# library folders below and for benchmark helpers such as bench/peak_fma_avx512.cpp).
+function(syn_isa_sources)
+  foreach(_src IN LISTS ARGN)
+    if(_src MATCHES "_avx512\\.cpp$")
+      set_source_files_properties(${_src}
+        PROPERTIES COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512cd;-mavx2;-mfma;-mbmi2;-ffp-contract=off")
+    elseif(_src MATCHES "_avx2\\.cpp$")
+      set_source_files_properties(${_src}
+        PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mbmi2;-ffp-contract=off")
+    endif()
+  endforeach()
+endfunction()
+
 # syn_library(NAME DIR DEPS...): one static library per source folder, sources found by glob so that
 # adding a file needs no CMake edit. Per-ISA translation units (*_sse2.cpp, *_avx2.cpp, *_avx512.cpp)
-# get their instruction-set flags here and nowhere else, plus -ffp-contract=off: with FMA available
-# GCC would otherwise fuse a separate multiply and add (even of intrinsics), so results would differ
-# from the scalar reference where kernels promise exactness; kernels that want FMA ask for it.
+# get their instruction-set flags from syn_isa_sources() and nowhere else, plus -ffp-contract=off:
+# with FMA available GCC would otherwise fuse a separate multiply and add (even of intrinsics), so
+# results would differ from the scalar reference where kernels promise exactness; kernels that want
+# FMA ask for it.
 function(syn_library name dir)
   file(GLOB _srcs CONFIGURE_DEPENDS "${dir}/*.cpp")
   add_library(syn_${name} STATIC ${_srcs})
@@ -25,12 +40,5 @@ function(syn_library name dir)
   target_include_directories(syn_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
   target_link_libraries(syn_${name} PUBLIC ${ARGN} PRIVATE syn_warnings)
   target_link_libraries(syn_${name} PUBLIC syn_sanitize)
-  foreach(_src IN LISTS _srcs)
-    if(_src MATCHES "_avx512\\.cpp$")
-      set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS
-        "-mavx512f;-mavx512bw;-mavx512dq;-mavx512vl;-mavx512cd;-mavx2;-mfma;-mbmi2;-ffp-contract=off")
-    elseif(_src MATCHES "_avx2\\.cpp$")
-      set_source_files_properties(${_src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mbmi2;-ffp-contract=off")
-    endif()
-  endforeach()
+  syn_isa_sources(${_srcs})
 endfunction()

@@ -1,14 +1,24 @@
 #pragma once
-// Scaled dot-product attention composed from the general ops (matmul, softmax, where): the
-// reference that the fused kernel (ops/attention.hpp) is tested and benchmarked against. It stores
-// the (T, S) score matrix for backward.
-#include "synapse/core/tensor.hpp"
+// UNFUSED attention, composed op by op — the baseline the fused kernels are measured against
+// (bench_attention "composed") and a second oracle for them in tests; the library itself never
+// calls it. Each step is one pass producing a new (heads, tq, tk) buffer, as a chain of tensor ops
+// would: scores = bmm(q, kᵀ); scaled = scores·scale; masked (causal only); probs = softmax;
+// out = bmm(probs, v). The backward pass runs the matching op backwards from the stored probs.
+// The matmuls are kernels::gemm per head and the softmax is a plain row loop, because the matmul
+// and softmax ops are written on another branch (the lead may switch to them when merging).
+#include <cstdint>
+#include <vector>
+
+#include "synapse/ops/kernels/attention.hpp"
 
 namespace syn {
 
-// q: (..., T, D)  k: (..., S, D)  v: (..., S, Dv)  y: (..., T, Dv)
-// y = softmax(q·kᵀ·scale [+ causal mask: key s > query t gets -inf]) · v; scale <= 0 means 1/sqrt(D).
-Tensor composed_attention(const Tensor& q, const Tensor& k, const Tensor& v, bool causal = false,
-                          float scale = 0.f);
+// Shapes as in ops/kernels/attention.hpp; probs: (heads, tq, tk), kept for the backward pass.
+void composed_attention_forward(const kernels::AttentionDims& dims, int64_t heads, const float* q,
+                                const float* k, const float* v, float* out, std::vector<float>& probs);
+// Writes dq, dk, dv (all three).
+void composed_attention_backward(const kernels::AttentionDims& dims, int64_t heads, const float* q,
+                                 const float* k, const float* v, const std::vector<float>& probs,
+                                 const float* dout, float* dq, float* dk, float* dv);
 
 }  // namespace syn

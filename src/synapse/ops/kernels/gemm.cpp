@@ -1,6 +1,218 @@
+// GEMM driver (baseline code): picks the ISA's building blocks, splits C into one region per thread,
+// and runs the blocked loop nest of Note [GEMM blocking] on each region.
 #include "synapse/ops/kernels/gemm.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include "synapse/core/error.hpp"
+#include "synapse/core/parallel.hpp"
+#include "synapse/ops/kernels/gemm_kernels.hpp"
+
 namespace syn::kernels {
+
+namespace gemm_sse2 {
+const GemmKernels& kernels();
+}
+namespace gemm_avx2 {
+const GemmKernels& kernels();
+}
+namespace gemm_avx512 {
+const GemmKernels& kernels();
+}
+
+const GemmKernels* gemm_kernels_for(Isa isa) {
+  if (!cpu_supports(isa)) return nullptr;
+  switch (isa) {
+    case Isa::scalar:
+      return nullptr;
+    case Isa::sse2:
+      return &gemm_sse2::kernels();
+    case Isa::avx2:
+      return &gemm_avx2::kernels();
+    case Isa::avx512:
+      return &gemm_avx512::kernels();
+  }
+  return nullptr;
+}
+
+Isa default_kernel_isa() {
+  static const Isa isa = [] {
+    if (const char* forced = std::getenv("SYN_ISA"); forced && *forced) {
+      const Isa named = parse_isa(forced);
+      SYN_CHECK_T(ValueError, cpu_supports(named), "SYN_ISA=", forced,
+                  ": this CPU cannot run that instruction set (best available: ", isa_name(best_isa()), ")");
+      return named;
+    }
+    return best_isa();
+  }();
+  return isa;
+}
+
+namespace {
+
+struct Problem {
+  bool trans_a, trans_b;
+  int64_t m, n, k;
+  float alpha;
+  const float* a;
+  int64_t lda;
+  const float* b;
+  int64_t ldb;
+  float beta;
+  float* c;
+  int64_t ldc;
+};
+
+// A per-thread, 64-byte aligned scratch buffer that only grows (packing buffers are reused across
+// calls: recurrent steps call gemm hundreds of times per training step).
+class Scratch {
+ public:
+  float* get(int64_t n) {
+    if (n > size_) {
+      const size_t bytes = (static_cast<size_t>(n) * sizeof(float) + 63) / 64 * 64;
+      data_.reset(static_cast<float*>(std::aligned_alloc(64, bytes)));
+      SYN_CHECK(data_ != nullptr, "gemm: cannot allocate ", bytes, " bytes of packing space");
+      size_ = n;
+    }
+    return data_.get();
+  }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::unique_ptr<float, Free> data_;
+  int64_t size_ = 0;
+};
+
+int64_t round_up(int64_t x, int64_t step) { return (x + step - 1) / step * step; }
+
+// Depth blocks: ceil(k / kc_max) blocks of equal size (the last may be shorter). Depends only on k
+// and the ISA, never on threads (Note [GEMM blocking]).
+int64_t depth_block(int64_t k, int64_t kc_max) {
+  const int64_t blocks = (k + kc_max - 1) / kc_max;
+  return (k + blocks - 1) / blocks;
+}
+
+// Packing (Note [GEMM blocking]) copies an operand into strips in the order the micro-kernel reads
+// them. It costs one pass over the operand, which the smallest products (a recurrent step: 64 x 256
+// x 64) cannot afford, so it is done only where measurements showed it pays:
+// - op(A) is packed when at least 4 B strips sweep each A strip and reading it in place would be
+//   poor: Aᵀ (each k step touches a new cache line, only mr floats of it used) or a row stride of a
+//   multiple of 2 KiB (rows of one strip fall into few L1 sets).
+// - op(B) = Bᵀ is always packed (the micro-kernel needs nr consecutive columns); op(B) = B is read in
+//   place when at most 16 A strips reuse each B strip; a partial last strip is packed on its own.
+bool pack_a_pays(const Problem& p, const GemmKernels& kern) {
+  const int64_t b_strips = (p.n + kern.nr - 1) / kern.nr;
+  return b_strips >= 4 && (p.trans_a || (p.lda * static_cast<int64_t>(sizeof(float))) % 2048 == 0);
+}
+
+bool pack_b_pays(const Problem& p, const GemmKernels& kern) {
+  const int64_t a_strips = (p.m + kern.mr - 1) / kern.mr;
+  return p.trans_b || a_strips > 16;
+}
+
+void run_region(const GemmKernels& kern, const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  thread_local Scratch a_scratch, b_scratch;
+  const int64_t kc_max = depth_block(p.k, kern.kc);
+  const bool pack_a = pack_a_pays(p, kern), pack_b = pack_b_pays(p, kern);
+  float* b_pack = b_scratch.get(kc_max * (pack_b ? round_up(std::min(kern.nc, j1 - j0), kern.nr) : kern.nr));
+  float* a_pack = pack_a ? a_scratch.get(kc_max * round_up(std::min(kern.mc, i1 - i0), kern.mr)) : nullptr;
+  for (int64_t jc = j0; jc < j1; jc += kern.nc) {
+    const int64_t nc = std::min(kern.nc, j1 - jc);
+    for (int64_t pc = 0; pc < p.k; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, p.k - pc);
+      GemmBlock blk;
+      blk.nc = nc;
+      blk.kc = kc;
+      const float* b = p.trans_b ? p.b + jc * p.ldb + pc : p.b + pc * p.ldb + jc;
+      if (pack_b) {
+        kern.pack_b(p.trans_b, b, p.ldb, kc, nc, b_pack);
+        blk.b = b_pack;
+        blk.b_stride = kern.nr;
+        blk.b_strip_step = kern.nr * kc;
+      } else {
+        blk.b = b;
+        blk.b_stride = p.ldb;
+        blk.b_strip_step = kern.nr;
+        if (const int64_t full = nc / kern.nr * kern.nr; full < nc) {
+          kern.pack_b(false, b + full, p.ldb, kc, nc - full, b_pack);
+          blk.b_edge = b_pack;
+        }
+      }
+      for (int64_t ic = i0; ic < i1; ic += kern.mc) {
+        blk.mc = std::min(kern.mc, i1 - ic);
+        const float* a = p.trans_a ? p.a + pc * p.lda + ic : p.a + ic * p.lda + pc;
+        if (pack_a) {
+          kern.pack_a(p.trans_a, a, p.lda, blk.mc, kc, a_pack);
+          blk.a = a_pack;
+          blk.a_stride = kern.mr;
+          blk.a_strip_step = kern.mr * kc;
+        } else {
+          blk.a = a;
+          blk.a_stride = p.lda;
+          blk.a_strip_step = p.trans_a ? kern.mr : kern.mr * p.lda;
+          blk.a_rows = !p.trans_a;
+        }
+        blk.c = p.c + ic * p.ldc + jc;
+        blk.ldc = p.ldc;
+        blk.alpha = p.alpha;
+        blk.beta = pc == 0 ? p.beta : 1.f;
+        kern.block(blk);
+      }
+    }
+  }
+}
+
+// Fewer flops than this run on the calling thread: a parallel region costs more than it saves.
+constexpr double kParallelMinFlops = 4e6;
+
+// Threads own disjoint bands of C: bands of whole row strips (or column strips when C is wider than
+// tall), one per thread, cut by parallel_for (so GrainOverride splits small products too).
+void gemm_blocked(const GemmKernels& kern, const Problem& p) {
+  const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
+  const bool split_rows = p.m >= p.n;
+  const int64_t tile = split_rows ? kern.mr : kern.nr;
+  const int64_t len = split_rows ? p.m : p.n, units = (len + tile - 1) / tile;
+  parallel_for(units, flops < kParallelMinFlops ? units : 1, [&](int64_t begin, int64_t end) {
+    const int64_t lo = begin * tile, hi = std::min(len, end * tile);
+    if (split_rows)
+      run_region(kern, p, lo, hi, 0, p.n);
+    else
+      run_region(kern, p, 0, p.m, lo, hi);
+  });
+}
+
+// Isa::scalar: a plain loop nest, one row of C per task, float accumulation over k in order.
+void gemm_scalar(const Problem& p) {
+  parallel_for(p.m, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, p.n * p.k)), [&](int64_t b, int64_t e) {
+    std::unique_ptr<float[]> acc(new float[static_cast<size_t>(p.n)]);
+    for (int64_t i = b; i < e; ++i) {
+      std::fill(acc.get(), acc.get() + p.n, 0.f);
+      for (int64_t q = 0; q < p.k; ++q) {
+        const float av = p.trans_a ? p.a[q * p.lda + i] : p.a[i * p.lda + q];
+        for (int64_t j = 0; j < p.n; ++j)
+          acc[j] += av * (p.trans_b ? p.b[j * p.ldb + q] : p.b[q * p.ldb + j]);
+      }
+      float* ci = p.c + i * p.ldc;
+      for (int64_t j = 0; j < p.n; ++j) ci[j] = p.alpha * acc[j] + (p.beta == 0.f ? 0.f : p.beta * ci[j]);
+    }
+  });
+}
+
+void run(Isa isa, const Problem& p) {
+  if (p.m <= 0 || p.n <= 0) return;
+  const GemmKernels* kern = gemm_kernels_for(isa);
+  if (kern == nullptr || p.k <= 0) {
+    gemm_scalar(p);
+    return;
+  }
+  gemm_blocked(*kern, p);
+}
+
+}  // namespace
 
 void gemm_reference(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
                     const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
@@ -19,10 +231,17 @@ void gemm_reference(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t 
   }
 }
 
-// Placeholder until the packed, register-tiled GEMM lands (kernels issue): the reference loop.
+void gemm_isa(Isa isa, Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+              const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  SYN_CHECK_T(ValueError, cpu_supports(isa), "gemm: this CPU cannot run ", isa_name(isa));
+  run(isa,
+      Problem{trans_a == Trans::yes, trans_b == Trans::yes, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc});
+}
+
 void gemm(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  gemm_reference(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  run(default_kernel_isa(),
+      Problem{trans_a == Trans::yes, trans_b == Trans::yes, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc});
 }
 
 }  // namespace syn::kernels

@@ -6,12 +6,20 @@
 // Every op that multiplies matrices calls gemm(), forward and backward.
 #include <cstdint>
 
+#include "synapse/core/cpu_features.hpp"
+
 namespace syn::kernels {
 
 enum class Trans : bool { no = false, yes = true };
 
 void gemm(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+// The same with one instruction set's kernels (for tests and benchmarks): Isa::scalar is a plain
+// loop nest; an ISA this CPU cannot run is a ValueError. gemm() uses the one SYN_ISA or the CPU
+// selects (Note [Kernel dispatch]). Same ISA => bitwise-identical C for any thread count.
+void gemm_isa(Isa isa, Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+              const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 
 // The naive triple loop (double accumulation), the test oracle for gemm().
 void gemm_reference(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
