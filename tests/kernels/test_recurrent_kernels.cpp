@@ -54,39 +54,42 @@ TEST_CASE("recurrent kernels: the active table runs on this CPU; scalar is alway
   CHECK(recurrent_kernels_for(Isa::scalar) == &scalar_recurrent_kernels());
   CHECK(cpu_supports(recurrent_kernels().isa));
   CHECK(recurrent_kernels_for(recurrent_kernels().isa) == &recurrent_kernels());
+  for (const RecurrentKernels* kt : vector_tables()) CHECK(kt->block % 8 == 0);
 }
 
-TEST_CASE("recurrent kernels: packed matmul matches a double reference for every shape and stride") {
+TEST_CASE("recurrent kernels: packed matmul matches a double reference for every shape, stride and panel") {
   Generator gen(1);
   std::vector<const RecurrentKernels*> tables = vector_tables();
   tables.push_back(&scalar_recurrent_kernels());
   for (const RecurrentKernels* kt : tables)
     for (int64_t m : {1, 2, 3, 5, 7, 8, 9, 13, 17})
       for (int64_t n : {1, 5, 16, 31, 32, 33, 64, 70})
-        for (int64_t k : {1, 3, 64}) {
-          CAPTURE(std::string(isa_name(kt->isa)));
-          CAPTURE(m);
-          CAPTURE(n);
-          CAPTURE(k);
-          const int64_t lda = k + 3, ldc = n + 2;
-          const std::vector<float> a = random_vector(m * lda, gen), b = random_vector(k * n, gen);
-          std::vector<float> c = random_vector(m * ldc, gen), expected = c;
-          std::vector<float> packed(packed_size(k, n, kt->panel));
-          pack_panels(k, n, b.data(), n, false, kt->panel, packed.data());
-          kt->matmul_packed(m, n, k, a.data(), lda, packed.data(), c.data(), ldc);
-          for (int64_t i = 0; i < m; ++i)
-            for (int64_t j = 0; j < n; ++j) {
-              double acc = expected[i * ldc + j], mag = std::fabs(acc);
-              for (int64_t p = 0; p < k; ++p) {
-                acc += static_cast<double>(a[i * lda + p]) * b[p * n + j];
-                mag += std::fabs(a[i * lda + p] * b[p * n + j]);
+        for (int64_t k : {1, 3, 64})
+          for (int64_t panel : {kt->block, 2 * kt->block, (n + kt->block - 1) / kt->block * kt->block}) {
+            CAPTURE(std::string(isa_name(kt->isa)));
+            CAPTURE(m);
+            CAPTURE(n);
+            CAPTURE(k);
+            CAPTURE(panel);
+            const int64_t lda = k + 3, ldc = n + 2;
+            const std::vector<float> a = random_vector(m * lda, gen), b = random_vector(k * n, gen);
+            std::vector<float> c = random_vector(m * ldc, gen), expected = c;
+            std::vector<float> packed(packed_size(k, n, panel));
+            pack_panels(k, n, b.data(), n, false, panel, packed.data());
+            kt->matmul_packed(m, n, k, a.data(), lda, packed.data(), panel, c.data(), ldc);
+            for (int64_t i = 0; i < m; ++i)
+              for (int64_t j = 0; j < n; ++j) {
+                double acc = expected[i * ldc + j], mag = std::fabs(acc);
+                for (int64_t p = 0; p < k; ++p) {
+                  acc += static_cast<double>(a[i * lda + p]) * b[p * n + j];
+                  mag += std::fabs(a[i * lda + p] * b[p * n + j]);
+                }
+                CHECK(std::fabs(c[i * ldc + j] - acc) <= 1e-6 * mag);
               }
-              CHECK(std::fabs(c[i * ldc + j] - acc) <= 1e-6 * mag);
-            }
-          // The padding of the row stride is never written.
-          for (int64_t i = 0; i < m; ++i)
-            for (int64_t j = n; j < ldc; ++j) CHECK(c[i * ldc + j] == expected[i * ldc + j]);
-        }
+            // The padding of the row stride is never written.
+            for (int64_t i = 0; i < m; ++i)
+              for (int64_t j = n; j < ldc; ++j) CHECK(c[i * ldc + j] == expected[i * ldc + j]);
+          }
 }
 
 TEST_CASE("recurrent kernels: transposed packing equals packing the transpose") {
@@ -104,26 +107,31 @@ TEST_CASE("recurrent kernels: transposed packing equals packing the transpose") 
   }
 }
 
-TEST_CASE("recurrent kernels: a row's result does not depend on which rows it is computed with") {
-  // Note [Packed recurrent weights]: rows grouped by any split give bitwise-identical results.
+TEST_CASE("recurrent kernels: a row's result depends neither on its row group nor on the panel width") {
+  // Note [Packed recurrent weights]: bitwise-identical results for any row split and any layout.
   Generator gen(3);
   for (const RecurrentKernels* kt : vector_tables()) {
     CAPTURE(std::string(isa_name(kt->isa)));
     const int64_t m = 23, n = 70, k = 64;
     const std::vector<float> a = random_vector(m * k, gen), b = random_vector(k * n, gen);
     const std::vector<float> c0 = random_vector(m * n, gen);
-    std::vector<float> packed(packed_size(k, n, kt->panel));
-    pack_panels(k, n, b.data(), n, false, kt->panel, packed.data());
+    std::vector<float> packed(packed_size(k, n, kt->block));
+    pack_panels(k, n, b.data(), n, false, kt->block, packed.data());
     std::vector<float> all = c0;
-    kt->matmul_packed(m, n, k, a.data(), k, packed.data(), all.data(), n);
-    for (int64_t split : {1, 3, 7, 8, 11}) {
-      std::vector<float> parts = c0;
-      for (int64_t i = 0; i < m; i += split) {
-        const int64_t rows = std::min(split, m - i);
-        kt->matmul_packed(rows, n, k, a.data() + i * k, k, packed.data(), parts.data() + i * n, n);
+    kt->matmul_packed(m, n, k, a.data(), k, packed.data(), kt->block, all.data(), n);
+    for (int64_t panel : {kt->block, 3 * kt->block, 5 * kt->block})
+      for (int64_t split : {1, 3, 7, 8, 11}) {
+        CAPTURE(panel);
+        CAPTURE(split);
+        std::vector<float> repacked(packed_size(k, n, panel));
+        pack_panels(k, n, b.data(), n, false, panel, repacked.data());
+        std::vector<float> parts = c0;
+        for (int64_t i = 0; i < m; i += split) {
+          const int64_t rows = std::min(split, m - i);
+          kt->matmul_packed(rows, n, k, a.data() + i * k, k, repacked.data(), panel, parts.data() + i * n, n);
+        }
+        CHECK(std::memcmp(all.data(), parts.data(), sizeof(float) * all.size()) == 0);
       }
-      CHECK_MESSAGE(std::memcmp(all.data(), parts.data(), sizeof(float) * all.size()) == 0, "split " << split);
-    }
   }
 }
 

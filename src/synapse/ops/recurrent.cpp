@@ -1,6 +1,9 @@
 #include "synapse/ops/recurrent.hpp"
 
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <utility>
 
 #include "synapse/core/error.hpp"
@@ -27,6 +30,23 @@ struct Dims {
   int64_t rows() const { return n * t; }
   // Batch rows per parallel chunk of the time loop.
   int64_t row_grain() const { return std::max<int64_t>(1, kChunkMacs / std::max<int64_t>(t * gates * hidden, 1)); }
+};
+
+// Uninitialised, 64-byte aligned floats for scratch space that is written before it is read (tensor
+// storage is zero-filled, which would cost a pass over these large buffers for nothing).
+class Scratch {
+ public:
+  explicit Scratch(int64_t n)
+      : data_(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((std::max<int64_t>(n, 1) * 4 + 63) / 64 * 64)))) {
+    if (!data_) throw std::bad_alloc();
+  }
+  float* data() const { return data_.get(); }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  std::unique_ptr<float, Free> data_;
 };
 
 // src: (a, b, f) -> dst: (b, a, f)   (batch-first <-> time-major)
@@ -56,11 +76,20 @@ void fill_rows(float* dst, int64_t rows, const float* row, int64_t width) {
   });
 }
 
-Tensor packed_weights(const Tensor& w, int64_t k, int64_t n, bool transposed, const RecurrentKernels& kern) {
-  Tensor packed = Tensor::empty(Shape{kernels::packed_size(k, n, kern.panel)});
-  kernels::pack_panels(k, n, w.data(), transposed ? k : n, transposed, kern.panel, packed.mutable_data());
-  return packed;
-}
+// Batches below this many rows read the packed weights as one sequential stream (one panel as wide
+// as B); larger ones use panels one micro-kernel strip wide (Note [Packed recurrent weights]).
+constexpr int64_t kStreamingBatch = 4;
+
+// B (k, n) packed for a time loop over `batch` rows: w is B, or Bᵀ (n, k) when transposed.
+struct PackedWeights {
+  int64_t panel;
+  Scratch data;
+  PackedWeights(const Tensor& w, int64_t k, int64_t n, bool transposed, int64_t batch, const RecurrentKernels& kern)
+      : panel(batch < kStreamingBatch ? (n + kern.block - 1) / kern.block * kern.block : kern.block),
+        data(kernels::packed_size(k, n, panel)) {
+    kernels::pack_panels(k, n, w.data(), transposed ? k : n, transposed, panel, data.data());
+  }
+};
 
 const char* backward_name(RecurrentCell cell) {
   switch (cell) {
@@ -91,24 +120,20 @@ struct RecurrentBackward : Node {
     const float* pgates = is_lstm || is_gru ? gates.get(*this).data() : nullptr;
 
     // dL/d output, time-major (T, N, H), or nullptr when no gradient reached the sequence.
-    Tensor dy_tm;
-    if (grads[0].defined()) {
-      if (batch_first) {
-        dy_tm = Tensor::empty(Shape{t_len, n, hid});
-        swap_leading_axes(grads[0].data(), n, t_len, hid, dy_tm.mutable_data());
-      } else {
-        dy_tm = grads[0];
-      }
+    const float* dy = grads[0].defined() ? grads[0].data() : nullptr;
+    Scratch dy_tm(dy && batch_first ? t_len * nh : 0);
+    if (dy && batch_first) {
+      swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
+      dy = dy_tm.data();
     }
-    const float* dy = dy_tm.defined() ? dy_tm.data() : nullptr;
 
     // dxp: gradient of the input projections; dhp: of the recurrent ones (the same for rnn / lstm).
-    Tensor dxp = Tensor::empty(Shape{t_len, n, gh});
-    Tensor dhp = is_gru ? Tensor::empty(Shape{t_len, n, gh}) : dxp;
-    float* pdxp = dxp.mutable_data();
-    float* pdhp = is_gru ? dhp.mutable_data() : pdxp;
-    const Tensor packed_w_hh = packed_weights(w_hh.get(*this), gh, hid, false, kern);
-    const float* pw = packed_w_hh.data();
+    const Scratch dxp(t_len * n * gh), dhp(is_gru ? t_len * n * gh : 0);
+    float* pdxp = dxp.data();
+    float* pdhp = is_gru ? dhp.data() : pdxp;
+    const PackedWeights packed_w_hh(w_hh.get(*this), gh, hid, false, n, kern);
+    const float* pw = packed_w_hh.data.data();
+    const int64_t panel = packed_w_hh.panel;
 
     // Two dh buffers (current step, previous step) and dc, all (N, H).
     Tensor dh_a = Tensor::zeros(Shape{n, hid}), dh_b = Tensor::zeros(Shape{n, hid});
@@ -152,7 +177,7 @@ struct RecurrentBackward : Node {
         } else {
           std::memset(dh_prev, 0, sizeof(float) * rows * hid);
         }
-        kern.matmul_packed(rows, hid, gh, dgh, gh, pw, dh_prev, hid);
+        kern.matmul_packed(rows, hid, gh, dgh, gh, pw, panel, dh_prev, hid);
         std::swap(dh, dh_prev);
       }
     });
@@ -162,16 +187,25 @@ struct RecurrentBackward : Node {
     const int64_t rows = d.rows();
     if (needs_grad(2))  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
       gemm(Trans::yes, Trans::no, gh, hid, rows, 1.f, pdhp, gh, phs, hid, 1.f, grad_buffer(2).mutable_data(), hid);
-    if (needs_grad(4)) detail::add_column_sums(pdhp, rows, gh, grad_buffer(4).mutable_data());
     if (needs_grad(1))
       gemm(Trans::yes, Trans::no, gh, d.in, rows, 1.f, pdxp, gh, x_tm.get(*this).data(), d.in, 1.f,
            grad_buffer(1).mutable_data(), d.in);
-    if (needs_grad(3)) detail::add_column_sums(pdxp, rows, gh, grad_buffer(3).mutable_data());
+    if (!is_gru && needs_grad(3) && needs_grad(4)) {  // the two bias gradients are the same sums
+      std::vector<float> sums(static_cast<size_t>(gh), 0.f);
+      detail::add_column_sums(pdxp, rows, gh, sums.data());
+      for (int input : {3, 4}) {
+        float* g = grad_buffer(input).mutable_data();
+        for (int64_t j = 0; j < gh; ++j) g[j] += sums[static_cast<size_t>(j)];
+      }
+    } else {
+      if (needs_grad(3)) detail::add_column_sums(pdxp, rows, gh, grad_buffer(3).mutable_data());
+      if (needs_grad(4)) detail::add_column_sums(pdhp, rows, gh, grad_buffer(4).mutable_data());
+    }
     if (needs_grad(0)) {
       const float* pw_ih = w_ih.get(*this).data();
       if (batch_first) {
-        Tensor dx_tm = Tensor::empty(Shape{t_len, n, d.in});
-        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 0.f, dx_tm.mutable_data(), d.in);
+        const Scratch dx_tm(rows * d.in);
+        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 0.f, dx_tm.data(), d.in);
         add_swapped_leading_axes(dx_tm.data(), t_len, n, d.in, grad_buffer(0).mutable_data());
       } else {
         gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 1.f, grad_buffer(0).mutable_data(),
@@ -254,13 +288,14 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   fill_rows(pxp, rows, bias.data(), gh);
   gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
 
-  const Tensor packed_w_hh = packed_weights(w.w_hh, hid, gh, true, kern);
-  const float* pw = packed_w_hh.data();
+  const PackedWeights packed_w_hh(w.w_hh, hid, gh, true, n, kern);
+  const float* pw = packed_w_hh.data.data();
+  const int64_t panel = packed_w_hh.panel;
   Tensor hs = Tensor::empty(Shape{t_len + 1, n, hid});
   float* phs = hs.mutable_data();
   if (h0.defined()) std::memcpy(phs, h0.data(), sizeof(float) * nh);
   else std::memset(phs, 0, sizeof(float) * nh);
-  Tensor cs, gates, hp;
+  Tensor cs, gates;
   if (is_lstm) {
     cs = Tensor::empty(Shape{t_len + 1, n, hid});
     if (c0.defined()) std::memcpy(cs.mutable_data(), c0.data(), sizeof(float) * nh);
@@ -269,11 +304,11 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   }
   if (is_gru) {
     gates = Tensor::empty(Shape{t_len, n, 4 * hid});
-    hp = Tensor::empty(Shape{n, gh});
   }
+  const Scratch hp(is_gru ? n * gh : 0);  // gru: h_{t-1}·W_hhᵀ + b_hh of one step
   float* pcs = is_lstm ? cs.mutable_data() : nullptr;
   float* pgates = is_gru ? gates.mutable_data() : nullptr;
-  float* php = is_gru ? hp.mutable_data() : nullptr;
+  float* php = hp.data();
   const float* pb_hh = w.b_hh.data();
 
   parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
@@ -285,22 +320,22 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
       float* pre = pxp + (t * n + n0) * gh;
       switch (cell) {
         case RecurrentCell::lstm:
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, pre, gh);
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
           kern.lstm_cell(r, hid, pre, pcs + at, pcs + at + nh, h);
           break;
         case RecurrentCell::gru: {
           float* q = php + n0 * gh;
           for (int64_t i = 0; i < r; ++i) std::memcpy(q + i * gh, pb_hh, sizeof(float) * gh);
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, q, gh);
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, q, gh);
           kern.gru_cell(r, hid, pre, q, h_prev, pgates + (t * n + n0) * 4 * hid, h);
           break;
         }
         case RecurrentCell::rnn_tanh:
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, pre, gh);
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
           kern.rnn_tanh_cell(r * hid, pre, h);
           break;
         case RecurrentCell::rnn_relu:
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, pre, gh);
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
           kern.rnn_relu_cell(r * hid, pre, h);
           break;
       }

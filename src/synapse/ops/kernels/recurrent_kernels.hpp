@@ -6,13 +6,16 @@
 //
 // Note [Packed recurrent weights]
 // A recurrent layer multiplies by the same matrix at every time step (W_hhᵀ forward, W_hh backward),
-// so the matrix is packed once per layer call into column panels of `panel` columns: panel q holds
-// columns q·panel .. q·panel + panel - 1 of B (k, n) as k consecutive rows of `panel` floats, the
-// columns past n zero. A micro-kernel then streams one contiguous panel while several rows of A are
-// broadcast against it; no per-step packing, no cache-set conflicts from B's row stride. Every
-// element of C is computed as c, then c += a[p]·b[p] for p = 0, 1, ..., k-1 in order, whatever rows
-// and panels are grouped together, so results do not depend on how callers split the rows between
-// threads (Note [Determinism]).
+// so the matrix is packed once per layer call into column panels of `panel` columns (a multiple of
+// the table's `block`): panel q holds columns q·panel .. q·panel + panel - 1 of B (k, n) as k
+// consecutive rows of `panel` floats, the columns past n zero. A micro-kernel keeps a few rows of C
+// times a `block`-wide strip in registers while the rows of A are broadcast against the strip. With
+// panel = block, the strip is contiguous and stays in L1 while every row block passes over it (the
+// layout for many rows); with one panel as wide as B, B is one sequential stream, which is faster when
+// there are only a few rows (batch-1 inference), since B is then read once per step from L2. Every
+// element of C is computed as c, then c += a[p]·b[p] for p = 0, 1, ..., k-1 in order, whatever the
+// panel width and however rows are grouped, so results do not depend on the layout or on how callers
+// split the rows between threads (Note [Determinism]).
 //
 // Note [Gate layouts]
 // Gate blocks follow torch's weight order. LSTM: gates (rows, 4H) = i, f, g, o; GRU: projections
@@ -26,12 +29,14 @@ namespace syn::kernels {
 
 struct RecurrentKernels {
   Isa isa;
-  // Columns per packed panel (Note [Packed recurrent weights]).
-  int64_t panel;
+  // Panel widths are multiples of `block` columns (Note [Packed recurrent weights]); the micro-kernel
+  // computes `rows` rows at once.
+  int64_t block, rows;
 
-  // a: (m, k) with row stride lda  b: (k, n) packed  c: (m, n) with row stride ldc;  c += a·b
+  // a: (m, k) with row stride lda  b: (k, n) packed in panels of `panel` columns
+  // c: (m, n) with row stride ldc;  c += a·b
   void (*matmul_packed)(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b_packed,
-                        float* c, int64_t ldc);
+                        int64_t panel, float* c, int64_t ldc);
 
   // gates: (rows, 4H) pre-activations i, f, g, o, overwritten with σ(i), σ(f), tanh(g), σ(o)
   // c_prev, c, h: (rows, H);  c = f·c_prev + i·g,  h = o·tanh(c)

@@ -7,7 +7,7 @@
 namespace syn::kernels {
 namespace {
 
-constexpr int64_t kScalarPanel = 8;
+constexpr int64_t kScalarBlock = 8, kScalarRows = 1;
 
 float sigmoid(float x) {
   if (x >= 0) return 1.f / (1.f + std::exp(-x));
@@ -15,13 +15,13 @@ float sigmoid(float x) {
   return e / (1.f + e);
 }
 
-void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b_packed, float* c,
-                   int64_t ldc) {
+void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b_packed,
+                   int64_t panel, float* c, int64_t ldc) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
-      const float* b = b_packed + (j / kScalarPanel) * k * kScalarPanel + j % kScalarPanel;
+      const float* b = b_packed + (j / panel) * k * panel + j % panel;
       float acc = c[i * ldc + j];
-      for (int64_t p = 0; p < k; ++p) acc += a[i * lda + p] * b[p * kScalarPanel];
+      for (int64_t p = 0; p < k; ++p) acc += a[i * lda + p] * b[p * panel];
       c[i * ldc + j] = acc;
     }
 }
@@ -119,7 +119,7 @@ void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* d
 }  // namespace
 
 const RecurrentKernels& scalar_recurrent_kernels() {
-  static const RecurrentKernels table{Isa::scalar,       kScalarPanel,          matmul_packed,
+  static const RecurrentKernels table{Isa::scalar,       kScalarBlock,          kScalarRows, matmul_packed,
                                       lstm_cell,         lstm_cell_backward,    gru_cell,
                                       gru_cell_backward, rnn_tanh_cell,         rnn_relu_cell,
                                       rnn_tanh_cell_backward, rnn_relu_cell_backward};

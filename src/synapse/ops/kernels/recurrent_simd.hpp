@@ -34,7 +34,7 @@ template <int L>
 using VI = typename Vec<L>::I;
 
 template <int L>
-VF<L> splat(float s) {
+[[gnu::always_inline]] inline VF<L> splat(float s) {
   VF<L> v;
 #pragma GCC unroll 16
   for (int l = 0; l < L; ++l) v[l] = s;
@@ -42,32 +42,32 @@ VF<L> splat(float s) {
 }
 
 template <int L>
-VF<L> load(const float* p) {
+[[gnu::always_inline]] inline VF<L> load(const float* p) {
   VF<L> v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
 template <int L>
-void store(float* p, VF<L> v) {
+[[gnu::always_inline]] inline void store(float* p, VF<L> v) {
   std::memcpy(p, &v, sizeof v);
 }
 // The first `count` lanes (the others read as 0 / are not written).
 template <int L>
-VF<L> load(const float* p, int64_t count) {
+[[gnu::always_inline]] inline VF<L> load(const float* p, int64_t count) {
   if (count == L) return load<L>(p);
   VF<L> v = {};
   std::memcpy(&v, p, sizeof(float) * static_cast<size_t>(count));
   return v;
 }
 template <int L>
-void store(float* p, VF<L> v, int64_t count) {
+[[gnu::always_inline]] inline void store(float* p, VF<L> v, int64_t count) {
   if (count == L) return store<L>(p, v);
   std::memcpy(p, &v, sizeof(float) * static_cast<size_t>(count));
 }
 
 // f(j, count) for j = 0, L, 2L, ... < n with count = min(L, n - j).
 template <int L, class F>
-void for_each_vector(int64_t n, F f) {
+[[gnu::always_inline]] inline void for_each_vector(int64_t n, F f) {
   int64_t j = 0;
   for (; j + L <= n; j += L) f(j, int64_t{L});
   if (j < n) f(j, n - j);
@@ -76,13 +76,13 @@ void for_each_vector(int64_t n, F f) {
 // ---- Elementary functions (Cephes single-precision polynomials, a few ulp) ----
 
 template <int L>
-VF<L> abs(VF<L> x) {
+[[gnu::always_inline]] inline VF<L> abs(VF<L> x) {
   return (VF<L>)((VI<L>)x & 0x7fffffff);
 }
 
 // exp(x) for x <= 0 (NaN propagates). Results below 2^-126 (x < -87.3365) flush to 0.
 template <int L>
-VF<L> exp_nonpositive(VF<L> x) {
+[[gnu::always_inline]] inline VF<L> exp_nonpositive(VF<L> x) {
   constexpr float kMin = -87.3365447f, kLog2e = 1.44269504089f, kRound = 12582912.f;  // 1.5·2^23
   const VI<L> under = x < kMin;
   x = under ? splat<L>(kMin) : x;
@@ -102,7 +102,7 @@ VF<L> exp_nonpositive(VF<L> x) {
 
 // 1 / (1 + exp(-x)), through exp(-|x|) so that neither branch overflows.
 template <int L>
-VF<L> sigmoid(VF<L> x) {
+[[gnu::always_inline]] inline VF<L> sigmoid(VF<L> x) {
   const VF<L> e = exp_nonpositive<L>(-abs<L>(x));
   const VF<L> r = 1.f / (1.f + e);
   return x >= 0.f ? r : e * r;
@@ -111,7 +111,7 @@ VF<L> sigmoid(VF<L> x) {
 // On a = |x|: an odd polynomial below 0.625, else (1 - e) / (1 + e) with e = exp(-2a); then x's sign
 // (so tanh(-0) = -0).
 template <int L>
-VF<L> tanh(VF<L> x) {
+[[gnu::always_inline]] inline VF<L> tanh(VF<L> x) {
   const VF<L> a = abs<L>(x);
   const VF<L> z = a * a;
   VF<L> p = splat<L>(-5.70498872745e-3f);
@@ -128,11 +128,10 @@ VF<L> tanh(VF<L> x) {
 
 // ---- Recurrent matrix product (Note [Packed recurrent weights]) ----
 
-// c (R rows, NP panels of 2L columns) += a (R rows, k) · b (NP consecutive panels, panel_stride apart).
+// c (R rows, NP·2L columns) += a (R rows, k) · b, row p of b at b + p·ldb (ldb: the panel width).
 // The accumulators stay in registers; every element is c, then += a[p]·b[p] for p in order.
 template <int L, int R, int NP>
-void micro(int64_t k, const float* a, int64_t lda, const float* b, int64_t panel_stride, float* c,
-           int64_t ldc) {
+void micro(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc) {
   constexpr int kVecs = 2 * NP;
   VF<L> acc[R][kVecs];
 #pragma GCC unroll 16
@@ -142,7 +141,7 @@ void micro(int64_t k, const float* a, int64_t lda, const float* b, int64_t panel
   for (int64_t p = 0; p < k; ++p) {
     VF<L> bv[kVecs];
 #pragma GCC unroll 16
-    for (int v = 0; v < kVecs; ++v) bv[v] = load<L>(b + (v / 2) * panel_stride + p * 2 * L + (v % 2) * L);
+    for (int v = 0; v < kVecs; ++v) bv[v] = load<L>(b + p * ldb + v * L);
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const float ar = a[r * lda + p];
@@ -156,47 +155,53 @@ void micro(int64_t k, const float* a, int64_t lda, const float* b, int64_t panel
     for (int v = 0; v < kVecs; ++v) store<L>(c + r * ldc + v * L, acc[r][v]);
 }
 
-// R rows against every panel: full panels in groups of NP (more independent accumulators when R is
-// small), the last partial panel through a zero-padded tile.
+// R rows against `width` columns of one panel (row stride ldb): blocks of 2L columns, NP at a time
+// (more independent accumulators when R is small), a last partial block through a zero-padded tile.
 template <int L, int R, int NP>
-void rows_block(int64_t n, int64_t k, const float* a, int64_t lda, const float* b, float* c, int64_t ldc) {
-  constexpr int64_t kPanel = 2 * L;
-  const int64_t full = n / kPanel, stride = k * kPanel;
-  int64_t q = 0;
-  for (; q + NP <= full; q += NP) micro<L, R, NP>(k, a, lda, b + q * stride, stride, c + q * kPanel, ldc);
-  for (; q < full; ++q) micro<L, R, 1>(k, a, lda, b + q * stride, stride, c + q * kPanel, ldc);
-  if (const int64_t rest = n - full * kPanel; rest > 0) {
-    float tile[R * kPanel] = {};
-    for (int r = 0; r < R; ++r) std::memcpy(tile + r * kPanel, c + r * ldc + full * kPanel, sizeof(float) * rest);
-    micro<L, R, 1>(k, a, lda, b + full * stride, stride, tile, kPanel);
-    for (int r = 0; r < R; ++r) std::memcpy(c + r * ldc + full * kPanel, tile + r * kPanel, sizeof(float) * rest);
+void rows_block(int64_t width, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, float* c,
+                int64_t ldc) {
+  constexpr int64_t kBlock = 2 * L;
+  const int64_t full = width / kBlock;
+  int64_t s = 0;
+  for (; s + NP <= full; s += NP) micro<L, R, NP>(k, a, lda, b + s * kBlock, ldb, c + s * kBlock, ldc);
+  for (; s < full; ++s) micro<L, R, 1>(k, a, lda, b + s * kBlock, ldb, c + s * kBlock, ldc);
+  if (const int64_t rest = width - full * kBlock; rest > 0) {
+    float tile[R * kBlock] = {};
+    for (int r = 0; r < R; ++r) std::memcpy(tile + r * kBlock, c + r * ldc + full * kBlock, sizeof(float) * rest);
+    micro<L, R, 1>(k, a, lda, b + full * kBlock, ldb, tile, kBlock);
+    for (int r = 0; r < R; ++r) std::memcpy(c + r * ldc + full * kBlock, tile + r * kBlock, sizeof(float) * rest);
   }
 }
 
 template <int L, int MR, int R>
-void tail_rows(int64_t rows, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, float* c,
-               int64_t ldc) {
+void tail_rows(int64_t rows, int64_t width, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
+               float* c, int64_t ldc) {
   if constexpr (R > 0) {
-    if (rows == R) return rows_block<L, R, (MR / R > 1 ? MR / R : 1)>(n, k, a, lda, b, c, ldc);
-    tail_rows<L, MR, R - 1>(rows, n, k, a, lda, b, c, ldc);
+    if (rows == R) return rows_block<L, R, (MR / R > 1 ? MR / R : 1)>(width, k, a, lda, b, ldb, c, ldc);
+    tail_rows<L, MR, R - 1>(rows, width, k, a, lda, b, ldb, c, ldc);
   }
 }
 
-// a: (m, k)  b: (k, n) packed in panels of 2L  c: (m, n);  c += a·b, MR rows per micro-kernel.
+// a: (m, k)  b: (k, n) packed in panels of `panel` columns  c: (m, n);  c += a·b, MR rows per
+// micro-kernel.
 template <int L, int MR>
-void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, float* c,
-                   int64_t ldc) {
-  constexpr int64_t kPanel = 2 * L;
-  const int64_t full = n / kPanel, stride = k * kPanel, body = m / MR * MR;
-  // Panel-outer over the full row blocks: one panel stays in L1 while every block passes over it.
-  for (int64_t q = 0; q < full; ++q)
-    for (int64_t i = 0; i < body; i += MR)
-      micro<L, MR, 1>(k, a + i * lda, lda, b + q * stride, stride, c + i * ldc + q * kPanel, ldc);
-  if (full * kPanel < n)
-    for (int64_t i = 0; i < body; i += MR)
-      rows_block<L, MR, 1>(n - full * kPanel, k, a + i * lda, lda, b + full * stride, c + i * ldc + full * kPanel,
-                           ldc);
-  tail_rows<L, MR, MR - 1>(m - body, n, k, a + body * lda, lda, b, c + body * ldc, ldc);
+void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t panel,
+                   float* c, int64_t ldc) {
+  constexpr int64_t kBlock = 2 * L;
+  const int64_t body = m / MR * MR;
+  for (int64_t q0 = 0; q0 < n; q0 += panel) {
+    const float* bq = b + q0 * k;
+    const int64_t width = n - q0 < panel ? n - q0 : panel, full = width / kBlock * kBlock;
+    // Column-block-outer over the full row blocks: one 2L-wide block of the panel stays in L1 while
+    // every row block passes over it.
+    for (int64_t s = 0; s < full; s += kBlock)
+      for (int64_t i = 0; i < body; i += MR)
+        micro<L, MR, 1>(k, a + i * lda, lda, bq + s, panel, c + i * ldc + q0 + s, ldc);
+    if (full < width)
+      for (int64_t i = 0; i < body; i += MR)
+        rows_block<L, MR, 1>(width - full, k, a + i * lda, lda, bq + full, panel, c + i * ldc + q0 + full, ldc);
+    tail_rows<L, MR, MR - 1>(m - body, width, k, a + body * lda, lda, bq, panel, c + body * ldc + q0, ldc);
+  }
 }
 
 // ---- Gate kernels (Note [Gate layouts]) ----
@@ -322,6 +327,7 @@ template <int L, int MR>
 RecurrentKernels make_recurrent_table(Isa isa) {
   return {isa,
           2 * L,
+          MR,
           matmul_packed<L, MR>,
           lstm_cell<L>,
           lstm_cell_backward<L>,
