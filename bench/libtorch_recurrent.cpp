@@ -58,7 +58,15 @@ void BM_infer_libtorch(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_TEMPLATE(BM_train_step_libtorch, LstmForecaster)->Name("BM_train_step_libtorch/lstm")->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_train_step_libtorch, RnnForecaster)->Name("BM_train_step_libtorch/rnn")->Unit(benchmark::kMillisecond);
-BENCHMARK_TEMPLATE(BM_infer_libtorch, LstmForecaster)->Name("BM_infer_libtorch/lstm/b1")->Unit(benchmark::kMicrosecond);
-BENCHMARK_TEMPLATE(BM_infer_libtorch, RnnForecaster)->Name("BM_infer_libtorch/rnn/b1")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_train_step_libtorch, LstmForecaster)
+    ->Name("BM_train_step_libtorch/lstm")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_train_step_libtorch, RnnForecaster)
+    ->Name("BM_train_step_libtorch/rnn")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_TEMPLATE(BM_infer_libtorch, LstmForecaster)
+    ->Name("BM_infer_libtorch/lstm/b1")
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_infer_libtorch, RnnForecaster)
+    ->Name("BM_infer_libtorch/rnn/b1")
+    ->Unit(benchmark::kMicrosecond);

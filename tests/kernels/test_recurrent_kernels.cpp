@@ -30,8 +30,8 @@ std::vector<float> random_vector(size_t n, Generator& gen, float low = -1.f, flo
 }
 
 // |a - b| <= atol + rtol·|b|, NaN only against NaN.
-void check_near(const std::string& what, const std::vector<float>& a, const std::vector<float>& b, double rtol,
-                double atol) {
+void check_near(const std::string& what, const std::vector<float>& a, const std::vector<float>& b,
+                double rtol, double atol) {
   REQUIRE(a.size() == b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     if (std::isnan(b[i])) {
@@ -43,10 +43,32 @@ void check_near(const std::string& what, const std::vector<float>& a, const std:
   }
 }
 
-const std::vector<float> kExtremes = {0.f,    -0.f,   1e-30f, -1e-8f, 0.3f,   -0.3f,  0.62f,  -0.63f, 1.f,
-                                      -2.5f,  5.f,    -9.f,   9.5f,   20.f,   -20.f,  87.f,   -87.f,  88.5f,
-                                      -88.5f, 100.f,  -100.f, 1e30f,  -1e30f, std::numeric_limits<float>::infinity(),
-                                      -std::numeric_limits<float>::infinity(), std::nanf("")};
+const std::vector<float> kExtremes = {0.f,
+                                      -0.f,
+                                      1e-30f,
+                                      -1e-8f,
+                                      0.3f,
+                                      -0.3f,
+                                      0.62f,
+                                      -0.63f,
+                                      1.f,
+                                      -2.5f,
+                                      5.f,
+                                      -9.f,
+                                      9.5f,
+                                      20.f,
+                                      -20.f,
+                                      87.f,
+                                      -87.f,
+                                      88.5f,
+                                      -88.5f,
+                                      100.f,
+                                      -100.f,
+                                      1e30f,
+                                      -1e30f,
+                                      std::numeric_limits<float>::infinity(),
+                                      -std::numeric_limits<float>::infinity(),
+                                      std::nanf("")};
 
 }  // namespace
 
@@ -155,8 +177,10 @@ TEST_CASE("recurrent kernels: gate kernels match the scalar reference, tails inc
       check_near("lstm c", c1, c2, 4e-6, 1e-6);
       check_near("lstm h", h1, h2, 4e-6, 1e-6);
       std::vector<float> dc1 = dc_in, dc2 = dc_in, dg1(rows * 4 * hid), dg2(rows * 4 * hid);
-      kt->lstm_cell_backward(rows, hid, g2.data(), c_prev.data(), c2.data(), dh.data(), dc1.data(), dg1.data());
-      ref.lstm_cell_backward(rows, hid, g2.data(), c_prev.data(), c2.data(), dh.data(), dc2.data(), dg2.data());
+      kt->lstm_cell_backward(rows, hid, g2.data(), c_prev.data(), c2.data(), dh.data(), dc1.data(),
+                             dg1.data());
+      ref.lstm_cell_backward(rows, hid, g2.data(), c_prev.data(), c2.data(), dh.data(), dc2.data(),
+                             dg2.data());
       check_near("lstm dgates", dg1, dg2, 4e-6, 1e-6);
       check_near("lstm dc", dc1, dc2, 4e-6, 1e-6);
 
@@ -170,8 +194,10 @@ TEST_CASE("recurrent kernels: gate kernels match the scalar reference, tails inc
       check_near("gru h", y1, y2, 4e-6, 1e-6);
       std::vector<float> dx1(rows * 3 * hid), dx2(rows * 3 * hid), dq1(rows * 3 * hid), dq2(rows * 3 * hid);
       std::vector<float> dp1(nh), dp2(nh);
-      kt->gru_cell_backward(rows, hid, s2.data(), c_prev.data(), dh.data(), dx1.data(), dq1.data(), dp1.data());
-      ref.gru_cell_backward(rows, hid, s2.data(), c_prev.data(), dh.data(), dx2.data(), dq2.data(), dp2.data());
+      kt->gru_cell_backward(rows, hid, s2.data(), c_prev.data(), dh.data(), dx1.data(), dq1.data(),
+                            dp1.data());
+      ref.gru_cell_backward(rows, hid, s2.data(), c_prev.data(), dh.data(), dx2.data(), dq2.data(),
+                            dp2.data());
       check_near("gru dxp", dx1, dx2, 4e-6, 1e-6);
       check_near("gru dhp", dq1, dq2, 4e-6, 1e-6);
       check_near("gru dh_prev", dp1, dp2, 4e-6, 1e-6);

@@ -18,7 +18,8 @@ using namespace syn;
 using namespace syn::nn;
 
 namespace {
-RecurrentOptions options(int64_t input, int64_t hidden, int64_t layers, float dropout = 0.f, bool batch_first = true) {
+RecurrentOptions options(int64_t input, int64_t hidden, int64_t layers, float dropout = 0.f,
+                         bool batch_first = true) {
   RecurrentOptions o;
   o.input_size = input;
   o.hidden_size = hidden;
@@ -132,13 +133,12 @@ TEST_CASE("recurrent modules: the initial state receives gradients") {
   const Tensor x = Tensor::randn(Shape{2, 3, 2}, gen);
   Tensor h0 = Tensor::randn(Shape{2, 2, 3}, gen).set_requires_grad();
   Tensor c0 = Tensor::randn(Shape{2, 2, 3}, gen).set_requires_grad();
-  syn::testing::check_gradients(
-      "lstm module state",
-      [&](auto& in) {
-        const RecurrentResult r = m.forward(x, {in[0], in[1]});
-        return r.output + reshape(narrow(r.state.c, 0, 1, 1), {2, 1, 3});
-      },
-      {h0, c0});
+  syn::testing::check_gradients("lstm module state",
+                                [&](auto& in) {
+                                  const RecurrentResult r = m.forward(x, {in[0], in[1]});
+                                  return r.output + reshape(narrow(r.state.c, 0, 1, 1), {2, 1, 3});
+                                },
+                                {h0, c0});
 }
 
 TEST_CASE("recurrent modules: dropout between layers only, only while training") {
@@ -165,9 +165,12 @@ TEST_CASE("recurrent modules: bad options and inputs are typed errors naming the
   CHECK_THROWS_AS(GRU(options(2, 4, 1, 1.f), gen), ValueError);
   CHECK_THROWS_WITH_AS(RNN(options(2, 4, 1), gen, "sigmoid"), doctest::Contains("sigmoid"), ValueError);
   LSTM m(options(2, 4, 2), gen);
-  CHECK_THROWS_WITH_AS(m.forward(Tensor::zeros(Shape{3, 5, 4})), doctest::Contains("lstm: x (3, 5, 4)"), ShapeError);
+  CHECK_THROWS_WITH_AS(m.forward(Tensor::zeros(Shape{3, 5, 4})), doctest::Contains("lstm: x (3, 5, 4)"),
+                       ShapeError);
   CHECK_THROWS_AS(m.forward(Tensor::zeros(Shape{3, 5})), ShapeError);
-  CHECK_THROWS_AS(m.forward(Tensor::zeros(Shape{3, 5, 2}), {Tensor::zeros(Shape{1, 3, 4}), Tensor()}), ShapeError);
+  CHECK_THROWS_AS(m.forward(Tensor::zeros(Shape{3, 5, 2}), {Tensor::zeros(Shape{1, 3, 4}), Tensor()}),
+                  ShapeError);
   GRU g(options(2, 4, 1), gen);
-  CHECK_THROWS_AS(g.forward(Tensor::zeros(Shape{3, 5, 2}), {Tensor(), Tensor::zeros(Shape{1, 3, 4})}), ValueError);
+  CHECK_THROWS_AS(g.forward(Tensor::zeros(Shape{3, 5, 2}), {Tensor(), Tensor::zeros(Shape{1, 3, 4})}),
+                  ValueError);
 }

@@ -116,7 +116,8 @@ TEST_CASE("RecurrentForecaster: wrong kinds and inputs are typed errors") {
   bad.hidden_size = 0;
   CHECK_THROWS_AS(RecurrentForecaster{bad}, ValueError);
   RecurrentForecaster m(config("lstm"));
-  CHECK_THROWS_WITH_AS(m.forward(Tensor::zeros(Shape{2, 12, 3})), doctest::Contains("(2, 12, 3)"), ShapeError);
+  CHECK_THROWS_WITH_AS(m.forward(Tensor::zeros(Shape{2, 12, 3})), doctest::Contains("(2, 12, 3)"),
+                       ShapeError);
   CHECK_THROWS_AS(m.forward(Tensor::zeros(Shape{2, 12})), ShapeError);
   CHECK(m.forward(Tensor::zeros(Shape{5, 7, 2})).shape() == Shape{5, 4});  // any sequence length
 }

@@ -30,7 +30,8 @@ using Forward = std::function<Outputs(std::map<std::string, Tensor>&)>;
 
 // Loads torch's parameters into `m`, runs `forward`, and compares outputs and the gradients of
 // sum over outputs of sum(output * seed) for every parameter and input.
-void check_module(const std::string& name, Module& m, const std::vector<std::string>& inputs, const Forward& forward) {
+void check_module(const std::string& name, Module& m, const std::vector<std::string>& inputs,
+                  const Forward& forward) {
   CAPTURE(name);
   Fixture fx = load_fixture("recurrent/" + name + ".txt");
   StateDict state;

@@ -26,7 +26,8 @@ std::vector<double> reference_layer(RecurrentCell cell, const std::vector<std::v
                                     int64_t t_len, int64_t i_size, int64_t hid) {
   const auto &x = in[0], &wi = in[1], &wh = in[2], &bi = in[3], &bh = in[4];
   const int64_t g = gate_count(cell);
-  std::vector<double> out(n * t_len * hid), h(in[5]), c(cell == RecurrentCell::lstm ? in[6] : std::vector<double>());
+  std::vector<double> out(n * t_len * hid), h(in[5]),
+      c(cell == RecurrentCell::lstm ? in[6] : std::vector<double>());
   for (int64_t b = 0; b < n; ++b) {
     std::vector<double> hb(h.begin() + b * hid, h.begin() + (b + 1) * hid), cb;
     if (cell == RecurrentCell::lstm) cb.assign(c.begin() + b * hid, c.begin() + (b + 1) * hid);
@@ -41,11 +42,16 @@ std::vector<double> reference_layer(RecurrentCell cell, const std::vector<std::v
       std::vector<double> next(hid);
       for (int64_t j = 0; j < hid; ++j) {
         switch (cell) {
-          case RecurrentCell::rnn_tanh: next[j] = std::tanh(xp[j] + hp[j]); break;
-          case RecurrentCell::rnn_relu: next[j] = std::max(0.0, xp[j] + hp[j]); break;
+          case RecurrentCell::rnn_tanh:
+            next[j] = std::tanh(xp[j] + hp[j]);
+            break;
+          case RecurrentCell::rnn_relu:
+            next[j] = std::max(0.0, xp[j] + hp[j]);
+            break;
           case RecurrentCell::lstm: {
             const double ig = sig(xp[j] + hp[j]), fg = sig(xp[hid + j] + hp[hid + j]);
-            const double gg = std::tanh(xp[2 * hid + j] + hp[2 * hid + j]), og = sig(xp[3 * hid + j] + hp[3 * hid + j]);
+            const double gg = std::tanh(xp[2 * hid + j] + hp[2 * hid + j]),
+                         og = sig(xp[3 * hid + j] + hp[3 * hid + j]);
             cb[j] = fg * cb[j] + ig * gg;
             next[j] = og * std::tanh(cb[j]);
             break;
@@ -107,8 +113,9 @@ TEST_CASE("recurrent: gradients of every input against a double-precision refere
     o.atol = 1e-4;
     o.rtol = 1e-3;
     o.reference = [cell](const auto& in) { return reference_layer(cell, in, kN, kT, kI, kH); };
-    check_gradients(cell_name(cell), [cell](auto& in) { return joined(run(cell, in)); },
-                    layer_inputs(cell, kN, kT, kI, kH, 10), o);
+    check_gradients(
+        cell_name(cell), [cell](auto& in) { return joined(run(cell, in)); },
+        layer_inputs(cell, kN, kT, kI, kH, 10), o);
   }
 }
 
@@ -120,8 +127,9 @@ TEST_CASE("recurrent: float central differences agree, hidden size past a vector
     o.reference = [cell](const auto& in) { return reference_layer(cell, in, 3, 2, 2, 19); };
     o.atol = 1e-4;
     o.rtol = 1e-3;
-    check_gradients(cell_name(cell), [cell](auto& in) { return joined(run(cell, in)); },
-                    layer_inputs(cell, 3, 2, 2, 19, 20), o);
+    check_gradients(
+        cell_name(cell), [cell](auto& in) { return joined(run(cell, in)); },
+        layer_inputs(cell, 3, 2, 2, 19, 20), o);
   }
 }
 
@@ -143,16 +151,17 @@ TEST_CASE("recurrent: time-major input gives the transposed batch-first results 
   for (RecurrentCell cell : kCells) {
     CAPTURE(std::string(cell_name(cell)));
     const std::vector<Tensor> in = layer_inputs(cell, 3, 4, 2, 5, 40);
-    check_gradients(
-        std::string(cell_name(cell)) + "/time-major",
-        [cell](auto& v) {
-          std::vector<Tensor> tm = v;
-          tm[0] = transpose(v[0], 0, 1);
-          RecurrentOutput r = run(cell, tm, false);
-          r.output = transpose(r.output, 0, 1);
-          return joined(r);
-        },
-        in, {.atol = 1e-4, .rtol = 1e-3, .reference = [cell](const auto& v) { return reference_layer(cell, v, 3, 4, 2, 5); }});
+    check_gradients(std::string(cell_name(cell)) + "/time-major",
+                    [cell](auto& v) {
+                      std::vector<Tensor> tm = v;
+                      tm[0] = transpose(v[0], 0, 1);
+                      RecurrentOutput r = run(cell, tm, false);
+                      r.output = transpose(r.output, 0, 1);
+                      return joined(r);
+                    },
+                    in, {.atol = 1e-4, .rtol = 1e-3, .reference = [cell](const auto& v) {
+                           return reference_layer(cell, v, 3, 4, 2, 5);
+                         }});
   }
 }
 
@@ -160,8 +169,9 @@ TEST_CASE("recurrent: 1 and 2 threads give bitwise-identical results") {
   for (RecurrentCell cell : kCells) {
     CAPTURE(std::string(cell_name(cell)));
     // 17 batch rows: the threads' chunks start inside a micro-kernel row block.
-    check_thread_determinism(cell_name(cell), [cell](auto& in) { return joined(run(cell, in)); },
-                             layer_inputs(cell, 17, 5, 3, 20, 50));
+    check_thread_determinism(
+        cell_name(cell), [cell](auto& in) { return joined(run(cell, in)); },
+        layer_inputs(cell, 17, 5, 3, 20, 50));
   }
 }
 
@@ -194,11 +204,13 @@ TEST_CASE("recurrent: shape errors name the op and the shapes") {
   CHECK_THROWS_AS(recurrent_layer(RecurrentCell::gru, in[0], w), ShapeError);  // 4H rows, not 3H
   CHECK_THROWS_AS(recurrent_layer(RecurrentCell::lstm, in[0], {in[1], in[2], in[4], Tensor::zeros(Shape{3})}),
                   ShapeError);
-  CHECK_THROWS_AS(recurrent_layer(RecurrentCell::lstm, in[0], w, Tensor::zeros(Shape{kN + 1, kH})), ShapeError);
+  CHECK_THROWS_AS(recurrent_layer(RecurrentCell::lstm, in[0], w, Tensor::zeros(Shape{kN + 1, kH})),
+                  ShapeError);
   CHECK_THROWS_AS(recurrent_layer(RecurrentCell::lstm, Tensor::zeros(Shape{kN, 0, kI}), w), ShapeError);
   CHECK_THROWS_AS(recurrent_layer(RecurrentCell::lstm, in[0], {in[1], Tensor(), in[3], in[4]}), ValueError);
   const std::vector<Tensor> g = layer_inputs(RecurrentCell::gru, kN, kT, kI, kH, 81);
-  CHECK_THROWS_AS(recurrent_layer(RecurrentCell::gru, g[0], {g[1], g[2], g[3], g[4]}, g[5], g[5]), ValueError);
+  CHECK_THROWS_AS(recurrent_layer(RecurrentCell::gru, g[0], {g[1], g[2], g[3], g[4]}, g[5], g[5]),
+                  ValueError);
   try {
     recurrent_layer(RecurrentCell::lstm, in[0], {in[2], in[2], in[3], in[4]});
     FAIL("no error");

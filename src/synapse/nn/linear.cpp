@@ -7,8 +7,9 @@
 namespace syn::nn {
 
 Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias) {
-  SYN_CHECK_T(ValueError, in_features > 0 && out_features > 0, "Linear: sizes must be positive, got in_features ",
-              in_features, " and out_features ", out_features);
+  SYN_CHECK_T(ValueError, in_features > 0 && out_features > 0,
+              "Linear: sizes must be positive, got in_features ", in_features, " and out_features ",
+              out_features);
   weight_ = register_parameter("weight", Tensor::empty(Shape{out_features, in_features}));
   if (bias) bias_ = register_parameter("bias", Tensor::empty(Shape{out_features}));
   init::linear_(weight_, bias_, gen);

@@ -27,7 +27,8 @@ McPrediction mc_predict(Forecaster& model, const Tensor& x, int64_t samples) {
     previous.push_back(d->mc());
     live += d->p() > 0.f;
   }
-  SYN_CHECK_T(ValueError, live > 0, "mc_predict: the model has no dropout with p > 0, so every sample is the same");
+  SYN_CHECK_T(ValueError, live > 0,
+              "mc_predict: the model has no dropout with p > 0, so every sample is the same");
   struct Restore {
     std::vector<Dropout*>& all;
     std::vector<bool>& previous;

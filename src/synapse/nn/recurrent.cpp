@@ -45,7 +45,8 @@ RecurrentResult Recurrent::forward(const Tensor& x, const RecurrentState& state)
   SYN_CHECK_T(ShapeError, x.defined() && x.rank() == 3 && x.size(2) == options_.input_size, name, ": x ",
               x.defined() ? x.shape().str() : "(undefined)", " must be ",
               options_.batch_first ? "(N, T, " : "(T, N, ", options_.input_size, ")");
-  const int64_t layers = options_.num_layers, n = x.size(options_.batch_first ? 0 : 1), hid = options_.hidden_size;
+  const int64_t layers = options_.num_layers, n = x.size(options_.batch_first ? 0 : 1),
+                hid = options_.hidden_size;
   const Shape state_shape{layers, n, hid};
   const bool lstm = cell_ == RecurrentCell::lstm;
   SYN_CHECK_T(ShapeError, !state.h.defined() || state.h.shape() == state_shape, name, ": initial h ",
@@ -58,7 +59,9 @@ RecurrentResult Recurrent::forward(const Tensor& x, const RecurrentState& state)
   Tensor seq = options_.batch_first ? transpose(x, 0, 1) : x;
   std::vector<Tensor> h_n, c_n;
   for (int64_t k = 0; k < layers; ++k) {
-    auto layer_state = [&](const Tensor& s) { return s.defined() ? reshape(narrow(s, 0, k, 1), {n, hid}) : Tensor(); };
+    auto layer_state = [&](const Tensor& s) {
+      return s.defined() ? reshape(narrow(s, 0, k, 1), {n, hid}) : Tensor();
+    };
     if (k > 0) seq = dropout_->forward(seq);
     RecurrentOutput out = recurrent_layer(cell_, seq, layers_[static_cast<size_t>(k)], layer_state(state.h),
                                           layer_state(state.c), false);

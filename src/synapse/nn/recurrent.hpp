@@ -19,8 +19,8 @@ struct RecurrentOptions {
   int64_t input_size = 1;
   int64_t hidden_size = 64;
   int64_t num_layers = 1;
-  float dropout = 0.f;       // between layers, in [0, 1)
-  bool batch_first = true;   // x: (N, T, I) and output (N, T, H); else (T, N, I) and (T, N, H)
+  float dropout = 0.f;      // between layers, in [0, 1)
+  bool batch_first = true;  // x: (N, T, I) and output (N, T, H); else (T, N, I) and (T, N, H)
 };
 
 // The hidden (and, for LSTM, cell) state of every layer: h, c: (num_layers, N, H); c undefined

@@ -37,7 +37,8 @@ Tensor RecurrentForecaster::forward(const Tensor& x) {
               "RecurrentForecaster: x ", x.defined() ? x.shape().str() : "(undefined)", " must be (N, T, ",
               config_.input_size, ")");
   const RecurrentResult r = rnn_->forward(transpose(x, 0, 1));
-  const Tensor last = reshape(narrow(r.state.h, 0, config_.num_layers - 1, 1), {x.size(0), config_.hidden_size});
+  const Tensor last =
+      reshape(narrow(r.state.h, 0, config_.num_layers - 1, 1), {x.size(0), config_.hidden_size});
   return head_->forward(dropout_->forward(last));
 }
 

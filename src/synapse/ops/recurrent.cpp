@@ -1,10 +1,8 @@
 #include "synapse/ops/recurrent.hpp"
 
-#include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <new>
 #include <utility>
+#include <vector>
 
 #include "synapse/core/error.hpp"
 #include "synapse/core/node.hpp"
@@ -12,6 +10,7 @@
 #include "synapse/ops/blocked_sums.hpp"
 #include "synapse/ops/kernels/gemm.hpp"
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
+#include "synapse/ops/recurrent_buffers.hpp"
 #include "synapse/ops/shape_ops.hpp"
 
 namespace syn {
@@ -21,82 +20,28 @@ using kernels::gemm;
 using kernels::RecurrentKernels;
 using kernels::Trans;
 
-// Multiply-adds a parallel chunk of batch rows should carry over the whole sequence before the time
-// loop is split between threads.
-constexpr int64_t kChunkMacs = int64_t{1} << 16;
+using detail::PackedWeights;
+using detail::Scratch;
 
 struct Dims {
   int64_t n = 0, t = 0, in = 0, hidden = 0, gates = 0;  // gates = G·H
   int64_t rows() const { return n * t; }
   // Batch rows per parallel chunk of the time loop.
-  int64_t row_grain() const { return std::max<int64_t>(1, kChunkMacs / std::max<int64_t>(t * gates * hidden, 1)); }
-};
-
-// Uninitialised, 64-byte aligned floats for scratch space that is written before it is read (tensor
-// storage is zero-filled, which would cost a pass over these large buffers for nothing).
-class Scratch {
- public:
-  explicit Scratch(int64_t n)
-      : data_(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((std::max<int64_t>(n, 1) * 4 + 63) / 64 * 64)))) {
-    if (!data_) throw std::bad_alloc();
-  }
-  float* data() const { return data_.get(); }
-
- private:
-  struct Free {
-    void operator()(float* p) const { std::free(p); }
-  };
-  std::unique_ptr<float, Free> data_;
-};
-
-// src: (a, b, f) -> dst: (b, a, f)   (batch-first <-> time-major)
-void swap_leading_axes(const float* src, int64_t a, int64_t b, int64_t f, float* dst) {
-  parallel_for(b, std::max<int64_t>(1, kChunkMacs / std::max<int64_t>(a * f, 1)), [&](int64_t j0, int64_t j1) {
-    for (int64_t j = j0; j < j1; ++j)
-      for (int64_t i = 0; i < a; ++i) std::memcpy(dst + (j * a + i) * f, src + (i * b + j) * f, sizeof(float) * f);
-  });
-}
-
-// dst: (b, a, f) += src: (a, b, f) with the leading axes swapped
-void add_swapped_leading_axes(const float* src, int64_t a, int64_t b, int64_t f, float* dst) {
-  parallel_for(b, std::max<int64_t>(1, kChunkMacs / std::max<int64_t>(a * f, 1)), [&](int64_t j0, int64_t j1) {
-    for (int64_t j = j0; j < j1; ++j)
-      for (int64_t i = 0; i < a; ++i) {
-        float* d = dst + (j * a + i) * f;
-        const float* s = src + (i * b + j) * f;
-        for (int64_t e = 0; e < f; ++e) d[e] += s[e];
-      }
-  });
-}
-
-// rows copies of `row` (width floats)
-void fill_rows(float* dst, int64_t rows, const float* row, int64_t width) {
-  parallel_for(rows, std::max<int64_t>(1, kChunkMacs / std::max<int64_t>(width, 1)), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) std::memcpy(dst + r * width, row, sizeof(float) * width);
-  });
-}
-
-// Batches below this many rows read the packed weights as one sequential stream (one panel as wide
-// as B); larger ones use panels one micro-kernel strip wide (Note [Packed recurrent weights]).
-constexpr int64_t kStreamingBatch = 4;
-
-// B (k, n) packed for a time loop over `batch` rows: w is B, or Bᵀ (n, k) when transposed.
-struct PackedWeights {
-  int64_t panel;
-  Scratch data;
-  PackedWeights(const Tensor& w, int64_t k, int64_t n, bool transposed, int64_t batch, const RecurrentKernels& kern)
-      : panel(batch < kStreamingBatch ? (n + kern.block - 1) / kern.block * kern.block : kern.block),
-        data(kernels::packed_size(k, n, panel)) {
-    kernels::pack_panels(k, n, w.data(), transposed ? k : n, transposed, panel, data.data());
+  int64_t row_grain() const {
+    return std::max<int64_t>(1, detail::kChunkWork / std::max<int64_t>(t * gates * hidden, 1));
   }
 };
 
 const char* backward_name(RecurrentCell cell) {
   switch (cell) {
-    case RecurrentCell::rnn_tanh: return "RnnTanhBackward";
-    case RecurrentCell::rnn_relu: return "RnnReluBackward";
-    case RecurrentCell::lstm: return "LstmBackward";
-    case RecurrentCell::gru: return "GruBackward";
+    case RecurrentCell::rnn_tanh:
+      return "RnnTanhBackward";
+    case RecurrentCell::rnn_relu:
+      return "RnnReluBackward";
+    case RecurrentCell::lstm:
+      return "LstmBackward";
+    case RecurrentCell::gru:
+      return "GruBackward";
   }
   return "RecurrentBackward";
 }
@@ -123,7 +68,7 @@ struct RecurrentBackward : Node {
     const float* dy = grads[0].defined() ? grads[0].data() : nullptr;
     Scratch dy_tm(dy && batch_first ? t_len * nh : 0);
     if (dy && batch_first) {
-      swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
+      detail::swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
       dy = dy_tm.data();
     }
 
@@ -143,7 +88,8 @@ struct RecurrentBackward : Node {
     if (dy) std::memcpy(pa, dy + (t_len - 1) * nh, sizeof(float) * nh);
     if (grads[1].defined())
       for (int64_t e = 0; e < nh; ++e) pa[e] += grads[1].data()[e];
-    if (is_lstm && grads.size() > 2 && grads[2].defined()) std::memcpy(pdc, grads[2].data(), sizeof(float) * nh);
+    if (is_lstm && grads.size() > 2 && grads[2].defined())
+      std::memcpy(pdc, grads[2].data(), sizeof(float) * nh);
     const bool need_dh0 = needs_grad(5);
     float* pb = dh_b.mutable_data();
 
@@ -161,10 +107,15 @@ struct RecurrentBackward : Node {
                                     pdc + n0 * hid, dgx);
             break;
           case RecurrentCell::gru:
-            kern.gru_cell_backward(rows, hid, pgates + (t * n + n0) * 4 * hid, phs + at, dh, dgx, dgh, dh_prev);
+            kern.gru_cell_backward(rows, hid, pgates + (t * n + n0) * 4 * hid, phs + at, dh, dgx, dgh,
+                                   dh_prev);
             break;
-          case RecurrentCell::rnn_tanh: kern.rnn_tanh_cell_backward(rows * hid, phs + at + nh, dh, dgx); break;
-          case RecurrentCell::rnn_relu: kern.rnn_relu_cell_backward(rows * hid, phs + at + nh, dh, dgx); break;
+          case RecurrentCell::rnn_tanh:
+            kern.rnn_tanh_cell_backward(rows * hid, phs + at + nh, dh, dgx);
+            break;
+          case RecurrentCell::rnn_relu:
+            kern.rnn_relu_cell_backward(rows * hid, phs + at + nh, dh, dgx);
+            break;
         }
         if (t == 0 && !need_dh0) break;
         // dh_prev = dy_{t-1} (+ dh·z for gru, already written) + dgates_h·W_hh
@@ -186,7 +137,8 @@ struct RecurrentBackward : Node {
 
     const int64_t rows = d.rows();
     if (needs_grad(2))  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
-      gemm(Trans::yes, Trans::no, gh, hid, rows, 1.f, pdhp, gh, phs, hid, 1.f, grad_buffer(2).mutable_data(), hid);
+      gemm(Trans::yes, Trans::no, gh, hid, rows, 1.f, pdhp, gh, phs, hid, 1.f, grad_buffer(2).mutable_data(),
+           hid);
     if (needs_grad(1))
       gemm(Trans::yes, Trans::no, gh, d.in, rows, 1.f, pdxp, gh, x_tm.get(*this).data(), d.in, 1.f,
            grad_buffer(1).mutable_data(), d.in);
@@ -206,10 +158,10 @@ struct RecurrentBackward : Node {
       if (batch_first) {
         const Scratch dx_tm(rows * d.in);
         gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 0.f, dx_tm.data(), d.in);
-        add_swapped_leading_axes(dx_tm.data(), t_len, n, d.in, grad_buffer(0).mutable_data());
+        detail::add_swapped_leading_axes(dx_tm.data(), t_len, n, d.in, grad_buffer(0).mutable_data());
       } else {
-        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 1.f, grad_buffer(0).mutable_data(),
-             d.in);
+        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 1.f,
+             grad_buffer(0).mutable_data(), d.in);
       }
     }
     if (need_dh0) accumulate_grad(5, dh0);
@@ -220,9 +172,9 @@ struct RecurrentBackward : Node {
 void check_inputs(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w, const Tensor& h0,
                   const Tensor& c0, bool batch_first, Dims& d) {
   const char* op = cell_name(cell);
-  SYN_CHECK_T(ValueError, x.defined() && w.w_ih.defined() && w.w_hh.defined() && w.b_ih.defined() &&
-                              w.b_hh.defined(),
-              op, ": x and all four weights must be defined");
+  SYN_CHECK_T(ValueError,
+              x.defined() && w.w_ih.defined() && w.w_hh.defined() && w.b_ih.defined() && w.b_hh.defined(), op,
+              ": x and all four weights must be defined");
   const Shape &xs = x.shape(), &wi = w.w_ih.shape(), &wh = w.w_hh.shape();
   SYN_CHECK_T(ShapeError, xs.rank() == 3 && xs.numel() > 0, op, ": x ", xs, " must be ",
               batch_first ? "(N, T, I)" : "(T, N, I)", " with positive sizes");
@@ -235,38 +187,46 @@ void check_inputs(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w
   d.gates = wh[0];
   SYN_CHECK_T(ShapeError, (wi == Shape{d.gates, d.in}), op, ": w_ih ", wi, " must be (", d.gates, ", ", d.in,
               ") for x ", xs, " and w_hh ", wh);
-  SYN_CHECK_T(ShapeError, (w.b_ih.shape() == Shape{d.gates} && w.b_hh.shape() == Shape{d.gates}), op, ": b_ih ",
-              w.b_ih.shape(), " and b_hh ", w.b_hh.shape(), " must both be (", d.gates, ")");
+  SYN_CHECK_T(ShapeError, (w.b_ih.shape() == Shape{d.gates} && w.b_hh.shape() == Shape{d.gates}), op,
+              ": b_ih ", w.b_ih.shape(), " and b_hh ", w.b_hh.shape(), " must both be (", d.gates, ")");
   const Shape state{d.n, d.hidden};
-  SYN_CHECK_T(ShapeError, !h0.defined() || h0.shape() == state, op, ": h0 ", h0.defined() ? h0.shape().str() : "",
-              " must be ", state, " for x ", xs);
-  SYN_CHECK_T(ValueError, !c0.defined() || cell == RecurrentCell::lstm, op, ": only lstm takes an initial cell state c0");
-  SYN_CHECK_T(ShapeError, !c0.defined() || c0.shape() == state, op, ": c0 ", c0.defined() ? c0.shape().str() : "",
-              " must be ", state, " for x ", xs);
+  SYN_CHECK_T(ShapeError, !h0.defined() || h0.shape() == state, op, ": h0 ",
+              h0.defined() ? h0.shape().str() : "", " must be ", state, " for x ", xs);
+  SYN_CHECK_T(ValueError, !c0.defined() || cell == RecurrentCell::lstm, op,
+              ": only lstm takes an initial cell state c0");
+  SYN_CHECK_T(ShapeError, !c0.defined() || c0.shape() == state, op, ": c0 ",
+              c0.defined() ? c0.shape().str() : "", " must be ", state, " for x ", xs);
 }
 
 }  // namespace
 
 int64_t gate_count(RecurrentCell cell) {
   switch (cell) {
-    case RecurrentCell::lstm: return 4;
-    case RecurrentCell::gru: return 3;
-    default: return 1;
+    case RecurrentCell::lstm:
+      return 4;
+    case RecurrentCell::gru:
+      return 3;
+    default:
+      return 1;
   }
 }
 
 const char* cell_name(RecurrentCell cell) {
   switch (cell) {
-    case RecurrentCell::rnn_tanh: return "rnn_tanh";
-    case RecurrentCell::rnn_relu: return "rnn_relu";
-    case RecurrentCell::lstm: return "lstm";
-    case RecurrentCell::gru: return "gru";
+    case RecurrentCell::rnn_tanh:
+      return "rnn_tanh";
+    case RecurrentCell::rnn_relu:
+      return "rnn_relu";
+    case RecurrentCell::lstm:
+      return "lstm";
+    case RecurrentCell::gru:
+      return "gru";
   }
   return "recurrent";
 }
 
-RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w, const Tensor& h0,
-                                const Tensor& c0, bool batch_first) {
+RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w,
+                                const Tensor& h0, const Tensor& c0, bool batch_first) {
   Dims d;
   check_inputs(cell, x, w, h0, c0, batch_first, d);
   const auto& kern = kernels::recurrent_kernels();
@@ -278,14 +238,14 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   Tensor x_tm = x;
   if (batch_first) {
     x_tm = Tensor::empty(Shape{t_len, n, d.in});
-    swap_leading_axes(x.data(), n, t_len, d.in, x_tm.mutable_data());
+    detail::swap_leading_axes(x.data(), n, t_len, d.in, x_tm.mutable_data());
   }
   std::vector<float> bias(w.b_ih.data(), w.b_ih.data() + gh);
   if (!is_gru)
     for (int64_t j = 0; j < gh; ++j) bias[j] += w.b_hh.data()[j];
   Tensor xp = Tensor::empty(Shape{t_len, n, gh});
   float* pxp = xp.mutable_data();
-  fill_rows(pxp, rows, bias.data(), gh);
+  detail::fill_rows(pxp, rows, bias.data(), gh);
   gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
 
   const PackedWeights packed_w_hh(w.w_hh, hid, gh, true, n, kern);
@@ -293,13 +253,17 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   const int64_t panel = packed_w_hh.panel;
   Tensor hs = Tensor::empty(Shape{t_len + 1, n, hid});
   float* phs = hs.mutable_data();
-  if (h0.defined()) std::memcpy(phs, h0.data(), sizeof(float) * nh);
-  else std::memset(phs, 0, sizeof(float) * nh);
+  if (h0.defined())
+    std::memcpy(phs, h0.data(), sizeof(float) * nh);
+  else
+    std::memset(phs, 0, sizeof(float) * nh);
   Tensor cs, gates;
   if (is_lstm) {
     cs = Tensor::empty(Shape{t_len + 1, n, hid});
-    if (c0.defined()) std::memcpy(cs.mutable_data(), c0.data(), sizeof(float) * nh);
-    else std::memset(cs.mutable_data(), 0, sizeof(float) * nh);
+    if (c0.defined())
+      std::memcpy(cs.mutable_data(), c0.data(), sizeof(float) * nh);
+    else
+      std::memset(cs.mutable_data(), 0, sizeof(float) * nh);
     gates = xp;  // activated in place
   }
   if (is_gru) {
@@ -345,7 +309,7 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   RecurrentOutput out;
   if (batch_first) {
     out.output = Tensor::empty(Shape{n, t_len, hid});
-    swap_leading_axes(phs + nh, t_len, n, hid, out.output.mutable_data());
+    detail::swap_leading_axes(phs + nh, t_len, n, hid, out.output.mutable_data());
   } else {
     out.output = narrow(hs, 0, 1, t_len);  // a view of h_1 .. h_T
   }

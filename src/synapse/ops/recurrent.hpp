@@ -44,6 +44,7 @@ struct RecurrentOutput {
 // -> output: (N, T, H) if batch_first else (T, N, H)   h_n: (N, H)   c_n: (N, H) (lstm)
 // Differentiable in every tensor argument. N, T, I and H must be positive.
 RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const RecurrentWeights& weights,
-                                const Tensor& h0 = Tensor(), const Tensor& c0 = Tensor(), bool batch_first = true);
+                                const Tensor& h0 = Tensor(), const Tensor& c0 = Tensor(),
+                                bool batch_first = true);
 
 }  // namespace syn

@@ -20,10 +20,14 @@ const RecurrentKernels& recurrent_table();
 const RecurrentKernels* recurrent_kernels_for(Isa isa) {
   if (!cpu_supports(isa)) return nullptr;
   switch (isa) {
-    case Isa::scalar: return &scalar_recurrent_kernels();
-    case Isa::avx2: return &avx2::recurrent_table();
-    case Isa::avx512: return &avx512::recurrent_table();
-    case Isa::sse2: return nullptr;
+    case Isa::scalar:
+      return &scalar_recurrent_kernels();
+    case Isa::avx2:
+      return &avx2::recurrent_table();
+    case Isa::avx512:
+      return &avx512::recurrent_table();
+    case Isa::sse2:
+      return nullptr;
   }
   return nullptr;
 }

@@ -62,8 +62,8 @@ void lstm_cell_backward(int64_t rows, int64_t hidden, const float* gates, const 
   }
 }
 
-void gru_cell(int64_t rows, int64_t hidden, const float* xp, const float* hp, const float* h_prev, float* gates,
-              float* h) {
+void gru_cell(int64_t rows, int64_t hidden, const float* xp, const float* hp, const float* h_prev,
+              float* gates, float* h) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* x = xp + r * 3 * hidden;
     const float* q = hp + r * 3 * hidden;
@@ -119,10 +119,18 @@ void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* d
 }  // namespace
 
 const RecurrentKernels& scalar_recurrent_kernels() {
-  static const RecurrentKernels table{Isa::scalar,       kScalarBlock,          kScalarRows, matmul_packed,
-                                      lstm_cell,         lstm_cell_backward,    gru_cell,
-                                      gru_cell_backward, rnn_tanh_cell,         rnn_relu_cell,
-                                      rnn_tanh_cell_backward, rnn_relu_cell_backward};
+  static const RecurrentKernels table{Isa::scalar,
+                                      kScalarBlock,
+                                      kScalarRows,
+                                      matmul_packed,
+                                      lstm_cell,
+                                      lstm_cell_backward,
+                                      gru_cell,
+                                      gru_cell_backward,
+                                      rnn_tanh_cell,
+                                      rnn_relu_cell,
+                                      rnn_tanh_cell_backward,
+                                      rnn_relu_cell_backward};
   return table;
 }
 

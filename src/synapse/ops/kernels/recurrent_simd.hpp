@@ -167,15 +167,17 @@ void rows_block(int64_t width, int64_t k, const float* a, int64_t lda, const flo
   for (; s < full; ++s) micro<L, R, 1>(k, a, lda, b + s * kBlock, ldb, c + s * kBlock, ldc);
   if (const int64_t rest = width - full * kBlock; rest > 0) {
     float tile[R * kBlock] = {};
-    for (int r = 0; r < R; ++r) std::memcpy(tile + r * kBlock, c + r * ldc + full * kBlock, sizeof(float) * rest);
+    for (int r = 0; r < R; ++r)
+      std::memcpy(tile + r * kBlock, c + r * ldc + full * kBlock, sizeof(float) * rest);
     micro<L, R, 1>(k, a, lda, b + full * kBlock, ldb, tile, kBlock);
-    for (int r = 0; r < R; ++r) std::memcpy(c + r * ldc + full * kBlock, tile + r * kBlock, sizeof(float) * rest);
+    for (int r = 0; r < R; ++r)
+      std::memcpy(c + r * ldc + full * kBlock, tile + r * kBlock, sizeof(float) * rest);
   }
 }
 
 template <int L, int MR, int R>
-void tail_rows(int64_t rows, int64_t width, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
-               float* c, int64_t ldc) {
+void tail_rows(int64_t rows, int64_t width, int64_t k, const float* a, int64_t lda, const float* b,
+               int64_t ldb, float* c, int64_t ldc) {
   if constexpr (R > 0) {
     if (rows == R) return rows_block<L, R, (MR / R > 1 ? MR / R : 1)>(width, k, a, lda, b, ldb, c, ldc);
     tail_rows<L, MR, R - 1>(rows, width, k, a, lda, b, ldb, c, ldc);
@@ -185,8 +187,8 @@ void tail_rows(int64_t rows, int64_t width, int64_t k, const float* a, int64_t l
 // a: (m, k)  b: (k, n) packed in panels of `panel` columns  c: (m, n);  c += a·b, MR rows per
 // micro-kernel.
 template <int L, int MR>
-void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t panel,
-                   float* c, int64_t ldc) {
+void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b,
+                   int64_t panel, float* c, int64_t ldc) {
   constexpr int64_t kBlock = 2 * L;
   const int64_t body = m / MR * MR;
   for (int64_t q0 = 0; q0 < n; q0 += panel) {
@@ -199,7 +201,8 @@ void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
         micro<L, MR, 1>(k, a + i * lda, lda, bq + s, panel, c + i * ldc + q0 + s, ldc);
     if (full < width)
       for (int64_t i = 0; i < body; i += MR)
-        rows_block<L, MR, 1>(width - full, k, a + i * lda, lda, bq + full, panel, c + i * ldc + q0 + full, ldc);
+        rows_block<L, MR, 1>(width - full, k, a + i * lda, lda, bq + full, panel, c + i * ldc + q0 + full,
+                             ldc);
     tail_rows<L, MR, MR - 1>(m - body, width, k, a + body * lda, lda, bq, panel, c + body * ldc + q0, ldc);
   }
 }
@@ -250,8 +253,8 @@ void lstm_cell_backward(int64_t rows, int64_t hidden, const float* gates, const 
 }
 
 template <int L>
-void gru_cell(int64_t rows, int64_t hidden, const float* xp, const float* hp, const float* h_prev, float* gates,
-              float* h) {
+void gru_cell(int64_t rows, int64_t hidden, const float* xp, const float* hp, const float* h_prev,
+              float* gates, float* h) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* x = xp + r * 3 * hidden;
     const float* q = hp + r * 3 * hidden;
@@ -299,7 +302,8 @@ void gru_cell_backward(int64_t rows, int64_t hidden, const float* gates, const f
 
 template <int L>
 void rnn_tanh_cell(int64_t n, const float* pre, float* h) {
-  for_each_vector<L>(n, [&](int64_t j, int64_t count) { store<L>(h + j, tanh<L>(load<L>(pre + j, count)), count); });
+  for_each_vector<L>(
+      n, [&](int64_t j, int64_t count) { store<L>(h + j, tanh<L>(load<L>(pre + j, count)), count); });
 }
 template <int L>
 void rnn_relu_cell(int64_t n, const float* pre, float* h) {
