@@ -29,9 +29,8 @@ namespace syn::kernels {
 
 struct RecurrentKernels {
   Isa isa;
-  // Panel widths are multiples of `block` columns (Note [Packed recurrent weights]); the micro-kernel
-  // computes `rows` rows at once.
-  int64_t block, rows;
+  // Panel widths are multiples of `block` columns (Note [Packed recurrent weights]).
+  int64_t block;
 
   // a: (m, k) with row stride lda  b: (k, n) packed in panels of `panel` columns
   // c: (m, n) with row stride ldc;  c += a·b

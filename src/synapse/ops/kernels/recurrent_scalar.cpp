@@ -7,7 +7,7 @@
 namespace syn::kernels {
 namespace {
 
-constexpr int64_t kScalarBlock = 8, kScalarRows = 1;
+constexpr int64_t kScalarBlock = 8;
 
 float sigmoid(float x) {
   if (x >= 0) return 1.f / (1.f + std::exp(-x));
@@ -119,17 +119,11 @@ void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* d
 }  // namespace
 
 const RecurrentKernels& scalar_recurrent_kernels() {
-  static const RecurrentKernels table{Isa::scalar,
-                                      kScalarBlock,
-                                      kScalarRows,
-                                      matmul_packed,
-                                      lstm_cell,
-                                      lstm_cell_backward,
-                                      gru_cell,
-                                      gru_cell_backward,
-                                      rnn_tanh_cell,
-                                      rnn_relu_cell,
-                                      rnn_tanh_cell_backward,
+  static const RecurrentKernels table{Isa::scalar,           kScalarBlock,
+                                      matmul_packed,         lstm_cell,
+                                      lstm_cell_backward,    gru_cell,
+                                      gru_cell_backward,     rnn_tanh_cell,
+                                      rnn_relu_cell,         rnn_tanh_cell_backward,
                                       rnn_relu_cell_backward};
   return table;
 }

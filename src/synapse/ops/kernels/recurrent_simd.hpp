@@ -331,7 +331,6 @@ template <int L, int MR>
 RecurrentKernels make_recurrent_table(Isa isa) {
   return {isa,
           2 * L,
-          MR,
           matmul_packed<L, MR>,
           lstm_cell<L>,
           lstm_cell_backward<L>,
