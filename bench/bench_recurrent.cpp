@@ -58,6 +58,6 @@ void BM_infer(benchmark::State& state, const char* kind, int64_t batch) {
 BENCHMARK_CAPTURE(BM_train_step, lstm, "lstm")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_train_step, rnn, "rnn")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_train_step, gru, "gru")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_infer, lstm / b1, "lstm", 1)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_infer, rnn / b1, "rnn", 1)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_infer, lstm_b1, "lstm", 1)->Name("BM_infer/lstm/b1")->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_infer, rnn_b1, "rnn", 1)->Name("BM_infer/rnn/b1")->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

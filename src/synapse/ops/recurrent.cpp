@@ -48,12 +48,14 @@ const char* backward_name(RecurrentCell cell) {
 
 // Inputs: x, w_ih, w_hh, b_ih, b_hh, h0, c0. Outputs: output, h_n, c_n (lstm).
 // Saved (Note [Fused recurrent layer]), all time-major: hs (T + 1, N, H) = h0 .. h_T; cs (T + 1, N, H)
-// for lstm; gates (T, N, 4H) for lstm and gru (Note [Gate layouts]).
+// for lstm; gates (T, N, 4H) for lstm and gru (Note [Gate layouts]). cs and gates never leave the op,
+// so they are plain buffers owned by the node; hs backs the time-major output and is version-checked.
 struct RecurrentBackward : Node {
   RecurrentCell cell = RecurrentCell::lstm;
   Dims d;
   bool batch_first = true;
-  SavedTensor x_tm, w_ih, w_hh, hs, cs, gates;
+  SavedTensor x_tm, w_ih, w_hh, hs;
+  Scratch cs, gates;
   const char* name() const override { return backward_name(cell); }
 
   void backward(const std::vector<Tensor>& grads) override {
@@ -61,8 +63,8 @@ struct RecurrentBackward : Node {
     const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid;
     const bool is_gru = cell == RecurrentCell::gru, is_lstm = cell == RecurrentCell::lstm;
     const float* phs = hs.get(*this).data();
-    const float* pcs = is_lstm ? cs.get(*this).data() : nullptr;
-    const float* pgates = is_lstm || is_gru ? gates.get(*this).data() : nullptr;
+    const float* pcs = cs.data();
+    const float* pgates = gates.data();
 
     // dL/d output, time-major (T, N, H), or nullptr when no gradient reached the sequence.
     const float* dy = grads[0].defined() ? grads[0].data() : nullptr;
@@ -243,8 +245,8 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   std::vector<float> bias(w.b_ih.data(), w.b_ih.data() + gh);
   if (!is_gru)
     for (int64_t j = 0; j < gh; ++j) bias[j] += w.b_hh.data()[j];
-  Tensor xp = Tensor::empty(Shape{t_len, n, gh});
-  float* pxp = xp.mutable_data();
+  Scratch xp(t_len * n * gh);
+  float* pxp = xp.data();
   detail::fill_rows(pxp, rows, bias.data(), gh);
   gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
 
@@ -257,21 +259,18 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
     std::memcpy(phs, h0.data(), sizeof(float) * nh);
   else
     std::memset(phs, 0, sizeof(float) * nh);
-  Tensor cs, gates;
+  Scratch cs(is_lstm ? (t_len + 1) * nh : 0);
   if (is_lstm) {
-    cs = Tensor::empty(Shape{t_len + 1, n, hid});
     if (c0.defined())
-      std::memcpy(cs.mutable_data(), c0.data(), sizeof(float) * nh);
+      std::memcpy(cs.data(), c0.data(), sizeof(float) * nh);
     else
-      std::memset(cs.mutable_data(), 0, sizeof(float) * nh);
-    gates = xp;  // activated in place
+      std::memset(cs.data(), 0, sizeof(float) * nh);
   }
-  if (is_gru) {
-    gates = Tensor::empty(Shape{t_len, n, 4 * hid});
-  }
+  // lstm activates its gates in place in xp; gru saves r, z, n, W_hn·h + b_hn beside it.
+  Scratch gates(is_gru ? t_len * n * 4 * hid : 0);
   const Scratch hp(is_gru ? n * gh : 0);  // gru: h_{t-1}·W_hhᵀ + b_hh of one step
-  float* pcs = is_lstm ? cs.mutable_data() : nullptr;
-  float* pgates = is_gru ? gates.mutable_data() : nullptr;
+  float* pcs = cs.data();
+  float* pgates = gates.data();
   float* php = hp.data();
   const float* pb_hh = w.b_hh.data();
 
@@ -331,8 +330,8 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
     node->w_ih = w.w_ih;
     node->w_hh = w.w_hh;
     node->hs = hs;
-    node->cs = cs;
-    node->gates = gates;
+    node->cs = std::move(cs);
+    node->gates = is_lstm ? std::move(xp) : std::move(gates);
   }
   return out;
 }

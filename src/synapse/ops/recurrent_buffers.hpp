@@ -17,13 +17,15 @@ namespace syn::detail {
 // Elements (or multiply-adds) a parallel chunk should carry before work is split between threads.
 inline constexpr int64_t kChunkWork = int64_t{1} << 16;
 
-// Uninitialised, 64-byte aligned floats for scratch space that is written before it is read (tensor
-// storage is zero-filled, which would cost a pass over these large buffers for nothing).
+// Uninitialised, 64-byte aligned floats for buffers that are written before they are read and never
+// leave an op (tensor storage is zero-filled, which would cost a pass over these large buffers for
+// nothing). n == 0 allocates nothing.
 class Scratch {
  public:
-  explicit Scratch(int64_t n)
-      : data_(static_cast<float*>(
-            std::aligned_alloc(64, static_cast<size_t>((std::max<int64_t>(n, 1) * 4 + 63) / 64 * 64)))) {
+  Scratch() = default;  // no buffer
+  explicit Scratch(int64_t n) {
+    if (n <= 0) return;
+    data_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((n * 4 + 63) / 64 * 64))));
     if (!data_) throw std::bad_alloc();
   }
   float* data() const { return data_.get(); }
