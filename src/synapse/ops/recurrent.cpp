@@ -1,0 +1,339 @@
+#include "synapse/ops/recurrent.hpp"
+
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "synapse/core/error.hpp"
+#include "synapse/core/node.hpp"
+#include "synapse/core/parallel.hpp"
+#include "synapse/ops/blocked_sums.hpp"
+#include "synapse/ops/kernels/gemm.hpp"
+#include "synapse/ops/kernels/recurrent_kernels.hpp"
+#include "synapse/ops/recurrent_buffers.hpp"
+#include "synapse/ops/shape_ops.hpp"
+
+namespace syn {
+namespace {
+
+using kernels::gemm;
+using kernels::RecurrentKernels;
+using kernels::Trans;
+
+using detail::PackedWeights;
+using detail::Scratch;
+
+struct Dims {
+  int64_t n = 0, t = 0, in = 0, hidden = 0, gates = 0;  // gates = G·H
+  int64_t rows() const { return n * t; }
+  // Batch rows per parallel chunk of the time loop.
+  int64_t row_grain() const {
+    return std::max<int64_t>(1, detail::kChunkWork / std::max<int64_t>(t * gates * hidden, 1));
+  }
+};
+
+const char* backward_name(RecurrentCell cell) {
+  switch (cell) {
+    case RecurrentCell::rnn_tanh:
+      return "RnnTanhBackward";
+    case RecurrentCell::rnn_relu:
+      return "RnnReluBackward";
+    case RecurrentCell::lstm:
+      return "LstmBackward";
+    case RecurrentCell::gru:
+      return "GruBackward";
+  }
+  return "RecurrentBackward";
+}
+
+// Inputs: x, w_ih, w_hh, b_ih, b_hh, h0, c0. Outputs: output, h_n, c_n (lstm).
+// Saved (Note [Fused recurrent layer]), all time-major: hs (T + 1, N, H) = h0 .. h_T; cs (T + 1, N, H)
+// for lstm; gates (T, N, 4H) for lstm and gru (Note [Gate layouts]). cs and gates never leave the op,
+// so they are plain buffers owned by the node; hs backs the time-major output and is version-checked.
+struct RecurrentBackward : Node {
+  RecurrentCell cell = RecurrentCell::lstm;
+  Dims d;
+  bool batch_first = true;
+  SavedTensor x_tm, w_ih, w_hh, hs;
+  Scratch cs, gates;
+  const char* name() const override { return backward_name(cell); }
+
+  void backward(const std::vector<Tensor>& grads) override {
+    const auto& kern = kernels::recurrent_kernels();
+    const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid;
+    const bool is_gru = cell == RecurrentCell::gru, is_lstm = cell == RecurrentCell::lstm;
+    const float* phs = hs.get(*this).data();
+    const float* pcs = cs.data();
+    const float* pgates = gates.data();
+
+    // dL/d output, time-major (T, N, H), or nullptr when no gradient reached the sequence.
+    const float* dy = grads[0].defined() ? grads[0].data() : nullptr;
+    Scratch dy_tm(dy && batch_first ? t_len * nh : 0);
+    if (dy && batch_first) {
+      detail::swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
+      dy = dy_tm.data();
+    }
+
+    // dxp: gradient of the input projections; dhp: of the recurrent ones (the same for rnn / lstm).
+    const Scratch dxp(t_len * n * gh), dhp(is_gru ? t_len * n * gh : 0);
+    float* pdxp = dxp.data();
+    float* pdhp = is_gru ? dhp.data() : pdxp;
+    const PackedWeights packed_w_hh(w_hh.get(*this), gh, hid, false, n, kern);
+    const float* pw = packed_w_hh.data.data();
+    const int64_t panel = packed_w_hh.panel;
+
+    // Two dh buffers (current step, previous step) and dc, all (N, H).
+    Tensor dh_a = Tensor::zeros(Shape{n, hid}), dh_b = Tensor::zeros(Shape{n, hid});
+    Tensor dc = Tensor::zeros(Shape{n, hid});
+    float* pdc = dc.mutable_data();
+    float* pa = dh_a.mutable_data();
+    if (dy) std::memcpy(pa, dy + (t_len - 1) * nh, sizeof(float) * nh);
+    if (grads[1].defined())
+      for (int64_t e = 0; e < nh; ++e) pa[e] += grads[1].data()[e];
+    if (is_lstm && grads.size() > 2 && grads[2].defined())
+      std::memcpy(pdc, grads[2].data(), sizeof(float) * nh);
+    const bool need_dh0 = needs_grad(5);
+    float* pb = dh_b.mutable_data();
+
+    parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
+      const int64_t rows = n1 - n0;
+      float* dh = pa + n0 * hid;
+      float* dh_prev = pb + n0 * hid;
+      for (int64_t t = t_len - 1; t >= 0; --t) {
+        const int64_t at = (t * n + n0) * hid;  // row n0 of step t in (T, N, H)
+        float* dgx = pdxp + (t * n + n0) * gh;
+        float* dgh = pdhp + (t * n + n0) * gh;
+        switch (cell) {
+          case RecurrentCell::lstm:
+            kern.lstm_cell_backward(rows, hid, pgates + (t * n + n0) * 4 * hid, pcs + at, pcs + at + nh, dh,
+                                    pdc + n0 * hid, dgx);
+            break;
+          case RecurrentCell::gru:
+            kern.gru_cell_backward(rows, hid, pgates + (t * n + n0) * 4 * hid, phs + at, dh, dgx, dgh,
+                                   dh_prev);
+            break;
+          case RecurrentCell::rnn_tanh:
+            kern.rnn_tanh_cell_backward(rows * hid, phs + at + nh, dh, dgx);
+            break;
+          case RecurrentCell::rnn_relu:
+            kern.rnn_relu_cell_backward(rows * hid, phs + at + nh, dh, dgx);
+            break;
+        }
+        if (t == 0 && !need_dh0) break;
+        // dh_prev = dy_{t-1} (+ dh·z for gru, already written) + dgates_h·W_hh
+        const float* dy_prev = dy && t > 0 ? dy + at - nh : nullptr;
+        if (is_gru) {
+          if (dy_prev)
+            for (int64_t e = 0; e < rows * hid; ++e) dh_prev[e] += dy_prev[e];
+        } else if (dy_prev) {
+          std::memcpy(dh_prev, dy_prev, sizeof(float) * rows * hid);
+        } else {
+          std::memset(dh_prev, 0, sizeof(float) * rows * hid);
+        }
+        kern.matmul_packed(rows, hid, gh, dgh, gh, pw, panel, dh_prev, hid);
+        std::swap(dh, dh_prev);
+      }
+    });
+    // After T swaps (T - 1 if the last step stopped early) the gradient of h0 is in dh_a or dh_b.
+    const Tensor& dh0 = t_len % 2 == 0 ? dh_a : dh_b;
+
+    const int64_t rows = d.rows();
+    if (needs_grad(2))  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
+      gemm(Trans::yes, Trans::no, gh, hid, rows, 1.f, pdhp, gh, phs, hid, 1.f, grad_buffer(2).mutable_data(),
+           hid);
+    if (needs_grad(1))
+      gemm(Trans::yes, Trans::no, gh, d.in, rows, 1.f, pdxp, gh, x_tm.get(*this).data(), d.in, 1.f,
+           grad_buffer(1).mutable_data(), d.in);
+    if (!is_gru && needs_grad(3) && needs_grad(4)) {  // the two bias gradients are the same sums
+      std::vector<float> sums(static_cast<size_t>(gh), 0.f);
+      detail::add_column_sums(pdxp, rows, gh, sums.data());
+      for (int input : {3, 4}) {
+        float* g = grad_buffer(input).mutable_data();
+        for (int64_t j = 0; j < gh; ++j) g[j] += sums[static_cast<size_t>(j)];
+      }
+    } else {
+      if (needs_grad(3)) detail::add_column_sums(pdxp, rows, gh, grad_buffer(3).mutable_data());
+      if (needs_grad(4)) detail::add_column_sums(pdhp, rows, gh, grad_buffer(4).mutable_data());
+    }
+    if (needs_grad(0)) {
+      const float* pw_ih = w_ih.get(*this).data();
+      if (batch_first) {
+        const Scratch dx_tm(rows * d.in);
+        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 0.f, dx_tm.data(), d.in);
+        detail::add_swapped_leading_axes(dx_tm.data(), t_len, n, d.in, grad_buffer(0).mutable_data());
+      } else {
+        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 1.f,
+             grad_buffer(0).mutable_data(), d.in);
+      }
+    }
+    if (need_dh0) accumulate_grad(5, dh0);
+    if (needs_grad(6)) accumulate_grad(6, dc);
+  }
+};
+
+void check_inputs(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w, const Tensor& h0,
+                  const Tensor& c0, bool batch_first, Dims& d) {
+  const char* op = cell_name(cell);
+  SYN_CHECK_T(ValueError,
+              x.defined() && w.w_ih.defined() && w.w_hh.defined() && w.b_ih.defined() && w.b_hh.defined(), op,
+              ": x and all four weights must be defined");
+  const Shape &xs = x.shape(), &wi = w.w_ih.shape(), &wh = w.w_hh.shape();
+  SYN_CHECK_T(ShapeError, xs.rank() == 3 && xs.numel() > 0, op, ": x ", xs, " must be ",
+              batch_first ? "(N, T, I)" : "(T, N, I)", " with positive sizes");
+  d.n = batch_first ? xs[0] : xs[1];
+  d.t = batch_first ? xs[1] : xs[0];
+  d.in = xs[2];
+  SYN_CHECK_T(ShapeError, wh.rank() == 2 && wh[1] > 0 && wh[0] == gate_count(cell) * wh[1], op, ": w_hh ", wh,
+              " must be (", gate_count(cell), "·H, H) with H > 0");
+  d.hidden = wh[1];
+  d.gates = wh[0];
+  SYN_CHECK_T(ShapeError, (wi == Shape{d.gates, d.in}), op, ": w_ih ", wi, " must be (", d.gates, ", ", d.in,
+              ") for x ", xs, " and w_hh ", wh);
+  SYN_CHECK_T(ShapeError, (w.b_ih.shape() == Shape{d.gates} && w.b_hh.shape() == Shape{d.gates}), op,
+              ": b_ih ", w.b_ih.shape(), " and b_hh ", w.b_hh.shape(), " must both be (", d.gates, ")");
+  const Shape state{d.n, d.hidden};
+  SYN_CHECK_T(ShapeError, !h0.defined() || h0.shape() == state, op, ": h0 ",
+              h0.defined() ? h0.shape().str() : "", " must be ", state, " for x ", xs);
+  SYN_CHECK_T(ValueError, !c0.defined() || cell == RecurrentCell::lstm, op,
+              ": only lstm takes an initial cell state c0");
+  SYN_CHECK_T(ShapeError, !c0.defined() || c0.shape() == state, op, ": c0 ",
+              c0.defined() ? c0.shape().str() : "", " must be ", state, " for x ", xs);
+}
+
+}  // namespace
+
+int64_t gate_count(RecurrentCell cell) {
+  switch (cell) {
+    case RecurrentCell::lstm:
+      return 4;
+    case RecurrentCell::gru:
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+const char* cell_name(RecurrentCell cell) {
+  switch (cell) {
+    case RecurrentCell::rnn_tanh:
+      return "rnn_tanh";
+    case RecurrentCell::rnn_relu:
+      return "rnn_relu";
+    case RecurrentCell::lstm:
+      return "lstm";
+    case RecurrentCell::gru:
+      return "gru";
+  }
+  return "recurrent";
+}
+
+RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w,
+                                const Tensor& h0, const Tensor& c0, bool batch_first) {
+  Dims d;
+  check_inputs(cell, x, w, h0, c0, batch_first, d);
+  const auto& kern = kernels::recurrent_kernels();
+  const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid, rows = d.rows();
+  const bool is_gru = cell == RecurrentCell::gru, is_lstm = cell == RecurrentCell::lstm;
+
+  // Time-major input and its projection for every step: xp (T, N, G·H) = x·W_ihᵀ + b_ih (+ b_hh, which
+  // gru keeps on the recurrent side because r multiplies W_hn·h + b_hn).
+  Tensor x_tm = x;
+  if (batch_first) {
+    x_tm = Tensor::empty(Shape{t_len, n, d.in});
+    detail::swap_leading_axes(x.data(), n, t_len, d.in, x_tm.mutable_data());
+  }
+  std::vector<float> bias(w.b_ih.data(), w.b_ih.data() + gh);
+  if (!is_gru)
+    for (int64_t j = 0; j < gh; ++j) bias[j] += w.b_hh.data()[j];
+  Scratch xp(t_len * n * gh);
+  float* pxp = xp.data();
+  detail::fill_rows(pxp, rows, bias.data(), gh);
+  gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
+
+  const PackedWeights packed_w_hh(w.w_hh, hid, gh, true, n, kern);
+  const float* pw = packed_w_hh.data.data();
+  const int64_t panel = packed_w_hh.panel;
+  Tensor hs = Tensor::empty(Shape{t_len + 1, n, hid});
+  float* phs = hs.mutable_data();
+  if (h0.defined())
+    std::memcpy(phs, h0.data(), sizeof(float) * nh);
+  else
+    std::memset(phs, 0, sizeof(float) * nh);
+  Scratch cs(is_lstm ? (t_len + 1) * nh : 0);
+  if (is_lstm) {
+    if (c0.defined())
+      std::memcpy(cs.data(), c0.data(), sizeof(float) * nh);
+    else
+      std::memset(cs.data(), 0, sizeof(float) * nh);
+  }
+  // lstm activates its gates in place in xp; gru saves r, z, n, W_hn·h + b_hn beside it.
+  Scratch gates(is_gru ? t_len * n * 4 * hid : 0);
+  const Scratch hp(is_gru ? n * gh : 0);  // gru: h_{t-1}·W_hhᵀ + b_hh of one step
+  float* pcs = cs.data();
+  float* pgates = gates.data();
+  float* php = hp.data();
+  const float* pb_hh = w.b_hh.data();
+
+  parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
+    const int64_t r = n1 - n0;
+    for (int64_t t = 0; t < t_len; ++t) {
+      const int64_t at = (t * n + n0) * hid;  // row n0 of step t in (T, N, H)
+      const float* h_prev = phs + at;
+      float* h = phs + at + nh;
+      float* pre = pxp + (t * n + n0) * gh;
+      switch (cell) {
+        case RecurrentCell::lstm:
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
+          kern.lstm_cell(r, hid, pre, pcs + at, pcs + at + nh, h);
+          break;
+        case RecurrentCell::gru: {
+          float* q = php + n0 * gh;
+          for (int64_t i = 0; i < r; ++i) std::memcpy(q + i * gh, pb_hh, sizeof(float) * gh);
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, q, gh);
+          kern.gru_cell(r, hid, pre, q, h_prev, pgates + (t * n + n0) * 4 * hid, h);
+          break;
+        }
+        case RecurrentCell::rnn_tanh:
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
+          kern.rnn_tanh_cell(r * hid, pre, h);
+          break;
+        case RecurrentCell::rnn_relu:
+          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
+          kern.rnn_relu_cell(r * hid, pre, h);
+          break;
+      }
+    }
+  });
+
+  RecurrentOutput out;
+  if (batch_first) {
+    out.output = Tensor::empty(Shape{n, t_len, hid});
+    detail::swap_leading_axes(phs + nh, t_len, n, hid, out.output.mutable_data());
+  } else {
+    out.output = narrow(hs, 0, 1, t_len);  // a view of h_1 .. h_T
+  }
+  out.h_n = Tensor::empty(Shape{n, hid});
+  std::memcpy(out.h_n.mutable_data(), phs + t_len * nh, sizeof(float) * nh);
+  if (is_lstm) {
+    out.c_n = Tensor::empty(Shape{n, hid});
+    std::memcpy(out.c_n.mutable_data(), pcs + t_len * nh, sizeof(float) * nh);
+  }
+
+  const std::initializer_list<const Tensor*> inputs = {&x, &w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh, &h0, &c0};
+  RecurrentBackward* node = is_lstm ? record<RecurrentBackward>(inputs, {&out.output, &out.h_n, &out.c_n})
+                                    : record<RecurrentBackward>(inputs, {&out.output, &out.h_n});
+  if (node) {
+    node->cell = cell;
+    node->d = d;
+    node->batch_first = batch_first;
+    if (node->needs_grad(1)) node->x_tm = x_tm;
+    node->w_ih = w.w_ih;
+    node->w_hh = w.w_hh;
+    node->hs = hs;
+    node->cs = std::move(cs);
+    node->gates = is_lstm ? std::move(xp) : std::move(gates);
+  }
+  return out;
+}
+
+}  // namespace syn
