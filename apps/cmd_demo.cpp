@@ -23,8 +23,7 @@ namespace {
 // epochs, for both runs (no regularisation, dropout) with the same seed and budget. That is about
 // 15 GFLOP of GEMM per LSTM epoch, ~3 minutes for both runs at the reference GEMM's ~1.5 GFLOP/s,
 // well under a minute with a blocked GEMM.
-// TODO(merge): kDemoModel = "lstm" once nn::RecurrentForecaster is in the model factory.
-constexpr const char* kDemoModel = "linear";
+constexpr const char* kDemoModel = "lstm";
 constexpr int64_t kRows = 24 * 7 * 10;
 constexpr int64_t kLookback = 48;
 constexpr int64_t kHorizon = 24;

@@ -8,6 +8,7 @@
 #include "synapse/nn/linear_forecaster.hpp"
 #include "synapse/nn/paper_patch_transformer.hpp"
 #include "synapse/nn/patchtst_forecaster.hpp"
+#include "synapse/nn/recurrent_forecaster.hpp"
 
 namespace syn::train {
 namespace {
@@ -20,10 +21,12 @@ Builder builder() {
 }
 
 // Model kinds: the single place where a model class is tied to its ModelConfig::kind.
-// TODO(merge): add {"rnn", "lstm", "gru"} -> nn::RecurrentForecaster here.
 const std::vector<std::pair<std::string_view, Builder>>& registry() {
   static const std::vector<std::pair<std::string_view, Builder>> kinds = {
       {"linear", builder<nn::LinearForecaster>()},
+      {"rnn", builder<nn::RecurrentForecaster>()},
+      {"lstm", builder<nn::RecurrentForecaster>()},
+      {"gru", builder<nn::RecurrentForecaster>()},
       {"patchtst", builder<nn::PatchTSTForecaster>()},
       {"paper-patchtst", builder<nn::PaperPatchTransformer>()},
   };
