@@ -72,7 +72,7 @@ const std::vector<float> kExtremes = {0.f,
 
 }  // namespace
 
-TEST_CASE("recurrent kernels: the active table runs on this CPU; scalar is always there") {
+TEST_CASE("recurrent kernels: the active table runs on this CPU and scalar is always there") {
   CHECK(recurrent_kernels_for(Isa::scalar) == &scalar_recurrent_kernels());
   CHECK(cpu_supports(recurrent_kernels().isa));
   CHECK(recurrent_kernels_for(recurrent_kernels().isa) == &recurrent_kernels());

@@ -89,7 +89,7 @@ TEST_CASE("mc_predict: mean and population standard deviation of the stochastic 
   }
 }
 
-TEST_CASE("mc_predict: turns MC mode on for the call only; needs samples and live dropout") {
+TEST_CASE("mc_predict: turns MC mode on for the call only, needs samples and live dropout") {
   RecurrentForecaster model(small_config("dropout"));
   model.eval();
   Generator gen(10);

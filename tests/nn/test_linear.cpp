@@ -29,7 +29,7 @@ TEST_CASE("Linear: torch's parameter names, shapes and initialisation bounds") {
   }
 }
 
-TEST_CASE("Linear: forward is x·wᵀ + b over leading axes; bias optional") {
+TEST_CASE("Linear: forward is x times w transposed plus b over leading axes, bias optional") {
   Generator gen(2);
   Linear m(3, 2, gen);
   const Tensor x = Tensor::randn(Shape{4, 5, 3}, gen);

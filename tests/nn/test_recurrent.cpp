@@ -57,7 +57,7 @@ TEST_CASE("recurrent modules: torch's parameter names, order and shapes") {
   CHECK_THROWS_AS(lstm.layer(2), IndexError);
 }
 
-TEST_CASE("recurrent modules: every parameter uniform in ±1/sqrt(hidden), as torch") {
+TEST_CASE("recurrent modules: every parameter uniform in plus or minus 1/sqrt(hidden), as torch") {
   Generator gen(2);
   LSTM m(options(4, 25, 2), gen);
   for (const auto& [name, t] : m.named_parameters()) {

@@ -194,6 +194,11 @@ TEST_CASE("recurrent: a saved tensor modified in place is refused in backward") 
   const RecurrentOutput r = recurrent_layer(RecurrentCell::gru, x, {in[1], w_hh, in[3], in[4]});
   w_hh.mutable_data()[0] += 1.f;
   CHECK_THROWS_AS(r.h_n.backward(Tensor::ones(r.h_n.shape())), AutogradError);
+  // The time-major output is a view of the saved hidden states: writing to it is caught too.
+  const RecurrentOutput tm = recurrent_layer(RecurrentCell::gru, transpose(x, 0, 1),
+                                             {in[1], in[2], in[3], in[4]}, Tensor(), Tensor(), false);
+  tm.output.detach().mutable_data()[0] = 0.f;
+  CHECK_THROWS_AS(tm.h_n.backward(Tensor::ones(tm.h_n.shape())), AutogradError);
 }
 
 TEST_CASE("recurrent: shape errors name the op and the shapes") {
