@@ -156,12 +156,12 @@ TEST_CASE("MultiHeadAttention: torch's names and initialisation") {
   CHECK(names(mha.named_parameters()) ==
         std::vector<std::string>{"in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"});
   CHECK(max_abs(mha.in_proj_bias()) == 0.f);
-  CHECK(max_abs(mha.out_proj().bias) == 0.f);
+  CHECK(max_abs(mha.out_proj().bias()) == 0.f);
   const float xavier = std::sqrt(6.f / (16 + 48)), linear = 1.f / std::sqrt(16.f);
   CHECK(max_abs(mha.in_proj_weight()) <= xavier);
   CHECK(max_abs(mha.in_proj_weight()) > 0.9f * xavier);
-  CHECK(max_abs(mha.out_proj().weight) <= linear);
-  CHECK(max_abs(mha.out_proj().weight) > 0.9f * linear);
+  CHECK(max_abs(mha.out_proj().weight()) <= linear);
+  CHECK(max_abs(mha.out_proj().weight()) > 0.9f * linear);
   MultiHeadAttention no_bias(16, 4, gen, MultiHeadAttentionOptions{.bias = false});
   CHECK(names(no_bias.named_parameters()) == std::vector<std::string>{"in_proj_weight", "out_proj.weight"});
 }

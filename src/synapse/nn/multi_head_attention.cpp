@@ -50,8 +50,8 @@ MultiHeadAttention::MultiHeadAttention(int64_t embed_dim, int64_t num_heads, Gen
   in_proj_weight_ = register_parameter("in_proj_weight", Tensor::empty(Shape{3 * embed_dim, embed_dim}));
   init::xavier_uniform_(in_proj_weight_, gen);
   if (options.bias) in_proj_bias_ = register_parameter("in_proj_bias", Tensor::zeros(Shape{3 * embed_dim}));
-  out_proj_ = register_linear(*this, "out_proj", embed_dim, embed_dim, gen, options.bias);
-  if (options.bias) init::zeros_(out_proj_.bias);
+  out_proj_ = register_module("out_proj", std::make_shared<Linear>(embed_dim, embed_dim, gen, options.bias));
+  if (options.bias) init::zeros_(out_proj_->bias());
   dropout_gen_ = Generator(gen.next_u64());
 }
 
@@ -95,7 +95,7 @@ Tensor MultiHeadAttention::attend_and_project(const Tensor& q, const Tensor& k, 
                        : scaled_dot_product_attention(q, k, v, causal);
   // (B, H, T, D) -> (B, T, H·D)
   const Tensor merged = reshape(permute(o, {0, 2, 1, 3}), {o.size(0), o.size(2), embed_dim_});
-  return out_proj_(merged);
+  return out_proj_->forward(merged);
 }
 
 }  // namespace syn::nn

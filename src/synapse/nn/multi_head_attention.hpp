@@ -19,7 +19,7 @@
 
 #include "synapse/core/random.hpp"
 #include "synapse/core/tensor.hpp"
-#include "synapse/nn/linear_params.hpp"
+#include "synapse/nn/linear.hpp"
 #include "synapse/nn/module.hpp"
 
 namespace syn::nn {
@@ -46,7 +46,7 @@ class MultiHeadAttention : public Module {
   int64_t num_heads() const { return num_heads_; }
   const Tensor& in_proj_weight() const { return in_proj_weight_; }
   const Tensor& in_proj_bias() const { return in_proj_bias_; }
-  const LinearParams& out_proj() const { return out_proj_; }
+  const Linear& out_proj() const { return *out_proj_; }
 
  private:
   void check_input(const char* what, const Tensor& t) const;
@@ -56,7 +56,7 @@ class MultiHeadAttention : public Module {
   int64_t embed_dim_, num_heads_;
   MultiHeadAttentionOptions options_;
   Tensor in_proj_weight_, in_proj_bias_;
-  LinearParams out_proj_;
+  std::shared_ptr<Linear> out_proj_;
   Generator dropout_gen_;
 };
 

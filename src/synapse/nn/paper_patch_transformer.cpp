@@ -48,7 +48,7 @@ PaperPatchTransformer::PaperPatchTransformer(ModelConfig config, const PaperPatc
   const auto& a = arch_;
   num_patches_ = (c.lookback + a.patch_len - 1) / a.patch_len;
   Generator gen(c.seed);
-  embed_ = register_linear(*this, "embed", a.patch_len * c.input_size, a.d_model, gen);
+  embed_ = register_module("embed", std::make_shared<Linear>(a.patch_len * c.input_size, a.d_model, gen));
   pos_ = register_parameter("pos", init::normal_(Tensor::empty(Shape{1, num_patches_, a.d_model}), gen));
   const TransformerEncoderLayerOptions layer{.d_model = a.d_model,
                                              .n_heads = a.n_heads,
@@ -63,10 +63,10 @@ PaperPatchTransformer::PaperPatchTransformer(ModelConfig config, const PaperPatc
   for (auto& l : encoder_->layers()) {
     auto& attn = l->self_attn();
     init::linear_(attn.in_proj_weight(), attn.in_proj_bias(), gen);
-    init::linear_(attn.out_proj().weight, attn.out_proj().bias, gen);
+    init::linear_(attn.out_proj().weight(), attn.out_proj().bias(), gen);
   }
   norm_ = register_module("norm", std::make_shared<LayerNorm>(Shape{a.d_model}));
-  head_ = register_linear(*this, "head", a.d_model, c.horizon, gen);
+  head_ = register_module("head", std::make_shared<Linear>(a.d_model, c.horizon, gen));
   dropout_gen_ = Generator(gen.next_u64());
 }
 
@@ -79,9 +79,9 @@ Tensor PaperPatchTransformer::forward(const Tensor& x) {
   const Tensor padded = rest ? pad_replicate(x, 1, 0, p - rest) : x;
   // (N, n·P, F) -> (N, n, P·F): each patch its P steps in order, all features per step (a view).
   const Tensor patches = reshape(padded, {x.size(0), num_patches_, p * c.input_size});
-  Tensor h = encoder_->forward(add(embed_(patches), pos_));
+  Tensor h = encoder_->forward(add(embed_->forward(patches), pos_));
   h = norm_->forward(dropout(h, c.active_dropout(), is_training(), dropout_gen_));
-  return head_(mean(h, 1));
+  return head_->forward(mean(h, 1));
 }
 
 }  // namespace syn::nn

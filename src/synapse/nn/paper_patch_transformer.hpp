@@ -35,7 +35,7 @@
 #include "synapse/core/random.hpp"
 #include "synapse/nn/forecaster.hpp"
 #include "synapse/nn/layer_norm_module.hpp"
-#include "synapse/nn/linear_params.hpp"
+#include "synapse/nn/linear.hpp"
 #include "synapse/nn/transformer_encoder_layer.hpp"
 
 namespace syn::nn {
@@ -70,7 +70,7 @@ class PaperPatchTransformer : public Forecaster {
  private:
   PaperPatchArchitecture arch_;
   int64_t num_patches_;
-  LinearParams embed_, head_;
+  std::shared_ptr<Linear> embed_, head_;
   Tensor pos_;
   std::shared_ptr<TransformerEncoder> encoder_;
   std::shared_ptr<LayerNorm> norm_;

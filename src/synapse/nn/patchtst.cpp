@@ -37,7 +37,7 @@ PatchTST::PatchTST(const PatchTSTOptions& options, Generator& gen) : options_(op
   const auto& o = options;
   num_patches_ = (o.lookback + o.stride - o.patch_len) / o.stride + 1;
   if (o.revin) revin_ = register_module("revin", std::make_shared<RevIN>(o.channels));
-  emb_ = register_linear(*this, "emb", o.patch_len, o.d_model, gen);
+  emb_ = register_module("emb", std::make_shared<Linear>(o.patch_len, o.d_model, gen));
   pos_ = register_parameter("pos",
                             init::normal_(Tensor::empty(Shape{1, num_patches_, o.d_model}), gen, 0.0, 0.02));
   const TransformerEncoderLayerOptions layer{.d_model = o.d_model,
@@ -48,7 +48,7 @@ PatchTST::PatchTST(const PatchTSTOptions& options, Generator& gen) : options_(op
                                              .norm_first = false,
                                              .norm = o.norm};
   enc_ = register_module("enc", std::make_shared<TransformerEncoder>(layer, o.n_layers, gen));
-  head_ = register_linear(*this, "head", num_patches_ * o.d_model, o.horizon, gen);
+  head_ = register_module("head", std::make_shared<Linear>(num_patches_ * o.d_model, o.horizon, gen));
   dropout_gen_ = Generator(gen.next_u64());
 }
 
@@ -71,10 +71,10 @@ Tensor PatchTST::forward_channels(const Tensor& x, int64_t first) {
   // (B, L, C) -> (B·C, L) -> (B·C, L + S) -> (B·C, n, P)
   const Tensor series = reshape(permute(z, {0, 2, 1}), {b * c, o.lookback});
   const Tensor patches = unfold(pad_replicate(series, 1, 0, o.stride), 1, o.patch_len, o.stride);
-  Tensor h = dropout(add(emb_(patches), pos_), o.dropout, is_training(), dropout_gen_);
+  Tensor h = dropout(add(emb_->forward(patches), pos_), o.dropout, is_training(), dropout_gen_);
   h = enc_->forward(h);
   // (B·C, n, d) -> (B·C, n·d) -> (B·C, H) -> (B, H, C)
-  Tensor y = permute(reshape(head_(reshape(h, {b * c, n * o.d_model})), {b, c, o.horizon}), {0, 2, 1});
+  Tensor y = permute(reshape(head_->forward(reshape(h, {b * c, n * o.d_model})), {b, c, o.horizon}), {0, 2, 1});
   if (revin_) y = revin_->denormalize(y, stats, first);
   return y;
 }

@@ -17,7 +17,7 @@
 
 #include "synapse/core/random.hpp"
 #include "synapse/core/tensor.hpp"
-#include "synapse/nn/linear_params.hpp"
+#include "synapse/nn/linear.hpp"
 #include "synapse/nn/module.hpp"
 #include "synapse/nn/revin.hpp"
 #include "synapse/nn/transformer_encoder_layer.hpp"
@@ -62,7 +62,7 @@ class PatchTST : public Module {
   PatchTSTOptions options_;
   int64_t num_patches_;
   std::shared_ptr<RevIN> revin_;
-  LinearParams emb_, head_;
+  std::shared_ptr<Linear> emb_, head_;
   Tensor pos_;
   std::shared_ptr<TransformerEncoder> enc_;
   Generator dropout_gen_;

@@ -35,8 +35,8 @@ TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOp
   self_attn_ = register_module(
       "self_attn",
       std::make_shared<MultiHeadAttention>(o.d_model, o.n_heads, gen, MultiHeadAttentionOptions{o.dropout}));
-  linear1_ = register_linear(*this, "linear1", o.d_model, o.d_ff, gen);
-  linear2_ = register_linear(*this, "linear2", o.d_ff, o.d_model, gen);
+  linear1_ = register_module("linear1", std::make_shared<Linear>(o.d_model, o.d_ff, gen));
+  linear2_ = register_module("linear2", std::make_shared<Linear>(o.d_ff, o.d_model, gen));
   norm1_ = register_module("norm1", make_norm(o));
   norm2_ = register_module("norm2", make_norm(o));
   dropout_gen_ = Generator(gen.next_u64());
@@ -54,9 +54,9 @@ Tensor TransformerEncoderLayer::attention_block(const Tensor& x, bool causal) {
 }
 
 Tensor TransformerEncoderLayer::feed_forward_block(const Tensor& x) {
-  Tensor h = linear1_(x);
+  Tensor h = linear1_->forward(x);
   h = options_.activation == Activation::relu ? relu(h) : gelu(h);
-  h = linear2_(dropout(h, options_.dropout, is_training(), dropout_gen_));
+  h = linear2_->forward(dropout(h, options_.dropout, is_training(), dropout_gen_));
   return dropout(h, options_.dropout, is_training(), dropout_gen_);
 }
 

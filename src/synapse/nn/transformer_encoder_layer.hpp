@@ -17,7 +17,7 @@
 
 #include "synapse/core/random.hpp"
 #include "synapse/core/tensor.hpp"
-#include "synapse/nn/linear_params.hpp"
+#include "synapse/nn/linear.hpp"
 #include "synapse/nn/module.hpp"
 #include "synapse/nn/multi_head_attention.hpp"
 
@@ -57,7 +57,7 @@ class TransformerEncoderLayer : public Module {
 
   TransformerEncoderLayerOptions options_;
   std::shared_ptr<MultiHeadAttention> self_attn_;
-  LinearParams linear1_, linear2_;
+  std::shared_ptr<Linear> linear1_, linear2_;
   std::shared_ptr<Module> norm1_, norm2_;
   Generator dropout_gen_;
 };
