@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "synapse/core/parallel.hpp"
 #include "synapse/core/random.hpp"
 #include "synapse/ops/attention.hpp"
@@ -107,11 +108,4 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+SYN_BENCH_MAIN(register_all)

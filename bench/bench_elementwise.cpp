@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_main.hpp"
 #include "synapse/ops/kernels/dispatch.hpp"
 
 namespace {
@@ -86,11 +87,4 @@ void register_all() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+SYN_BENCH_MAIN(register_all)
