@@ -6,6 +6,7 @@
 #include "synapse/core/grad_mode.hpp"
 #include "synapse/nn/dropout_layer.hpp"
 #include "synapse/nn/mc_dropout.hpp"
+#include "synapse/nn/patchtst_forecaster.hpp"
 #include "synapse/nn/recurrent_forecaster.hpp"
 
 using namespace syn;
@@ -42,11 +43,11 @@ TEST_CASE("Dropout module: active in training, identity in eval unless in MC mod
   d.eval();
   CHECK_FALSE(d.active());
   CHECK(d.forward(x).same(x));
-  d.set_mc(true);
+  d.set_mc_dropout(true);
   CHECK(d.active());
   CHECK(zeros(d.forward(x)) > 400);
   Dropout none(0.f);
-  none.set_mc(true);
+  none.set_mc_dropout(true);
   CHECK_FALSE(none.active());
   CHECK_THROWS_AS(Dropout(1.f), ValueError);
   CHECK_THROWS_AS(Dropout(-0.1f), ValueError);
@@ -65,6 +66,7 @@ TEST_CASE("mc_predict: mean and population standard deviation of the stochastic 
   RecurrentForecaster model(small_config("mc-dropout")), twin(small_config("mc-dropout"));
   model.eval();
   twin.eval();
+  twin.set_mc_dropout(true);
   Generator gen(9);
   const Tensor x = Tensor::randn(Shape{4, 6, 2}, gen);
   const int64_t samples = 7;
@@ -94,9 +96,10 @@ TEST_CASE("mc_predict: turns MC mode on for the call only, needs samples and liv
   model.eval();
   Generator gen(10);
   const Tensor x = Tensor::randn(Shape{2, 5, 2}, gen);
-  CHECK_FALSE(model.dropout().mc());
+  CHECK_FALSE(model.mc_dropout());
   const McPrediction p = mc_predict(model, x, 4);
-  CHECK_FALSE(model.dropout().mc());  // restored
+  CHECK_FALSE(model.mc_dropout());  // restored
+  CHECK_FALSE(model.is_training());
   double spread = 0;
   for (float v : p.stddev.to_vector()) spread += v;
   CHECK(spread > 0);
@@ -105,4 +108,32 @@ TEST_CASE("mc_predict: turns MC mode on for the call only, needs samples and liv
   CHECK_THROWS_AS(mc_predict(model, x, 0), ValueError);
   RecurrentForecaster plain(small_config("none"));
   CHECK_THROWS_WITH_AS(mc_predict(plain, x, 3), doctest::Contains("no dropout"), ValueError);
+}
+
+TEST_CASE("mc_predict: batch norm keeps its running statistics (eval + MC mode, not training)") {
+  ModelConfig c;
+  c.kind = "patchtst";
+  c.input_size = 2;
+  c.lookback = 16;
+  c.horizon = 3;
+  c.patch_len = 4;
+  c.stride = 2;
+  c.d_model = 8;
+  c.n_heads = 2;
+  c.n_layers = 1;
+  c.d_ff = 16;
+  c.norm = "batch";
+  c.reg = "mc-dropout";
+  PatchTSTForecaster model(c);
+  model.eval();
+  Generator gen(3);
+  const Tensor x = Tensor::randn(Shape{4, 16, 2}, gen);
+  std::vector<std::vector<float>> before;
+  for (const auto& [name, t] : model.named_buffers()) before.push_back(t.to_vector());
+  const McPrediction p = mc_predict(model, x, 5);
+  size_t i = 0;
+  for (const auto& [name, t] : model.named_buffers()) CHECK_MESSAGE(t.to_vector() == before[i++], name);
+  double spread = 0;
+  for (float v : p.stddev.to_vector()) spread += v;
+  CHECK(spread > 0);
 }

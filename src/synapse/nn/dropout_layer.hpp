@@ -1,11 +1,7 @@
 #pragma once
 // Dropout: torch.nn.Dropout as a module, drawing its masks from a Generator stream of its own (so
-// adding or removing a dropout layer shifts no other random stream).
-//
-// Note [MC dropout]
-// Monte Carlo dropout keeps dropout active at prediction time and averages several stochastic
-// forward passes; their spread estimates the model's uncertainty. A Dropout in MC mode is active
-// in eval() too; nn/mc_dropout.hpp switches every Dropout of a model into MC mode for a prediction.
+// adding or removing a dropout layer shifts no other random stream). Active in training and in
+// MC mode (Note [MC dropout] in nn/module.hpp).
 #include <cstdint>
 
 #include "synapse/core/random.hpp"
@@ -23,14 +19,10 @@ class Dropout : public Module {
   Tensor forward(const Tensor& x);
 
   float p() const { return p_; }
-  bool active() const { return p_ > 0.f && (is_training() || mc_); }
-  // Note [MC dropout]
-  void set_mc(bool on) { mc_ = on; }
-  bool mc() const { return mc_; }
+  bool active() const { return p_ > 0.f && dropout_active(); }
 
  private:
   float p_;
-  bool mc_ = false;
   Generator gen_;
 };
 

@@ -36,7 +36,7 @@ Tensor LinearForecaster::forward(const Tensor& x) {
   const int64_t n = x.size(0);
   const Tensor last = narrow(x, 1, lookback - 1, 1);              // (N, 1, F)
   Tensor flat = reshape(sub(x, last), {n, lookback * features});  // (N, L·F)
-  flat = dropout(flat, config_.active_dropout(), is_training(), dropout_gen_);
+  flat = dropout(flat, config_.active_dropout(), dropout_active(), dropout_gen_);
   const Tensor last_target = reshape(narrow(last, 2, 0, 1), {n, 1});  // (N, 1)
   return add(linear(flat, weight_, bias_), last_target);              // (N, H)
 }

@@ -5,39 +5,36 @@
 
 #include "synapse/core/error.hpp"
 #include "synapse/core/grad_mode.hpp"
-#include "synapse/nn/dropout_layer.hpp"
 
 namespace syn::nn {
 namespace {
 
-void collect_dropouts(Module& m, std::vector<Dropout*>& out) {
-  if (auto* d = dynamic_cast<Dropout*>(&m)) out.push_back(d);
-  for (const auto& [_, child] : m.named_children()) collect_dropouts(*child, out);
-}
+// Puts a model in eval + MC-dropout mode and restores its modes on scope exit.
+class McModeGuard {
+ public:
+  explicit McModeGuard(Module& m) : m_(m), training_(m.is_training()), mc_(m.mc_dropout()) {
+    m_.eval();
+    m_.set_mc_dropout(true);
+  }
+  ~McModeGuard() {
+    m_.set_mc_dropout(mc_);
+    m_.train(training_);
+  }
+  McModeGuard(const McModeGuard&) = delete;
+  McModeGuard& operator=(const McModeGuard&) = delete;
+
+ private:
+  Module& m_;
+  bool training_, mc_;
+};
 
 }  // namespace
 
 McPrediction mc_predict(Forecaster& model, const Tensor& x, int64_t samples) {
   SYN_CHECK_T(ValueError, samples >= 1, "mc_predict: samples must be >= 1, got ", samples);
-  std::vector<Dropout*> all;
-  collect_dropouts(model, all);
-  std::vector<bool> previous;
-  int64_t live = 0;
-  for (Dropout* d : all) {
-    previous.push_back(d->mc());
-    live += d->p() > 0.f;
-  }
-  SYN_CHECK_T(ValueError, live > 0,
-              "mc_predict: the model has no dropout with p > 0, so every sample is the same");
-  struct Restore {
-    std::vector<Dropout*>& all;
-    std::vector<bool>& previous;
-    ~Restore() {
-      for (size_t i = 0; i < all.size(); ++i) all[i]->set_mc(previous[i]);
-    }
-  } restore{all, previous};
-  for (Dropout* d : all) d->set_mc(true);
-
+  SYN_CHECK_T(ValueError, model.config().active_dropout() > 0.f, "mc_predict: the ", model.config().kind,
+              " model has no dropout (reg '", model.config().reg, "'), so every sample is the same");
+  McModeGuard mode(model);
   InferenceMode inference;
   std::vector<double> mean, m2;
   Tensor first;

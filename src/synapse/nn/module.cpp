@@ -79,6 +79,11 @@ NamedTensors Module::named_buffers() const {
   return out;
 }
 
+void Module::set_mc_dropout(bool on) {
+  mc_dropout_ = on;
+  for (auto& [_, child] : children_) child->set_mc_dropout(on);
+}
+
 void Module::train(bool on) {
   training_ = on;
   for (auto& [_, child] : children_) child->train(on);

@@ -54,6 +54,16 @@ class Module {
   void eval() { train(false); }
   bool is_training() const { return training_; }
 
+  // Note [MC dropout]
+  // Monte Carlo dropout keeps dropout active at prediction time and averages several stochastic
+  // forward passes; their spread estimates the model's uncertainty. MC mode is a switch of its own,
+  // propagated like train(): in eval() + MC mode dropout is active while everything else (batch
+  // norm statistics above all) behaves as in evaluation. Every dropout call site asks
+  // dropout_active(), never is_training(). nn/mc_dropout.hpp turns it on for one prediction.
+  void set_mc_dropout(bool on);
+  bool mc_dropout() const { return mc_dropout_; }
+  bool dropout_active() const { return training_ || mc_dropout_; }
+
   // Parameters and buffers by dotted name. The tensors share storage with the module's and carry
   // their masks (Note [Mask invariants] 7); clone them for a snapshot that later steps do not change.
   StateDict state_dict() const;
@@ -76,6 +86,7 @@ class Module {
   std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
   bool training_ = true;
+  bool mc_dropout_ = false;
 };
 
 }  // namespace syn::nn

@@ -90,7 +90,7 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
 
 Tensor MultiHeadAttention::attend_and_project(const Tensor& q, const Tensor& k, const Tensor& v,
                                               bool causal) {
-  const Tensor o = is_training() && options_.dropout > 0.f
+  const Tensor o = dropout_active() && options_.dropout > 0.f
                        ? attention_with_dropout(q, k, v, causal, options_.dropout, dropout_gen_)
                        : scaled_dot_product_attention(q, k, v, causal);
   // (B, H, T, D) -> (B, T, H·D)

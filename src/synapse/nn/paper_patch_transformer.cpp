@@ -80,7 +80,7 @@ Tensor PaperPatchTransformer::forward(const Tensor& x) {
   // (N, n·P, F) -> (N, n, P·F): each patch its P steps in order, all features per step (a view).
   const Tensor patches = reshape(padded, {x.size(0), num_patches_, p * c.input_size});
   Tensor h = encoder_->forward(add(embed_->forward(patches), pos_));
-  h = norm_->forward(dropout(h, c.active_dropout(), is_training(), dropout_gen_));
+  h = norm_->forward(dropout(h, c.active_dropout(), dropout_active(), dropout_gen_));
   return head_->forward(mean(h, 1));
 }
 

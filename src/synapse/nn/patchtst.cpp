@@ -71,7 +71,7 @@ Tensor PatchTST::forward_channels(const Tensor& x, int64_t first) {
   // (B, L, C) -> (B·C, L) -> (B·C, L + S) -> (B·C, n, P)
   const Tensor series = reshape(permute(z, {0, 2, 1}), {b * c, o.lookback});
   const Tensor patches = unfold(pad_replicate(series, 1, 0, o.stride), 1, o.patch_len, o.stride);
-  Tensor h = dropout(add(emb_->forward(patches), pos_), o.dropout, is_training(), dropout_gen_);
+  Tensor h = dropout(add(emb_->forward(patches), pos_), o.dropout, dropout_active(), dropout_gen_);
   h = enc_->forward(h);
   // (B·C, n, d) -> (B·C, n·d) -> (B·C, H) -> (B, H, C)
   Tensor y = permute(reshape(head_->forward(reshape(h, {b * c, n * o.d_model})), {b, c, o.horizon}), {0, 2, 1});

@@ -29,7 +29,6 @@ RecurrentForecaster::RecurrentForecaster(ModelConfig config) : Forecaster(std::m
   rnn_ = register_module("rnn", std::make_shared<Recurrent>(cell, options, rnn_gen));
   head_ = register_module("head", std::make_shared<Linear>(config_.hidden_size, config_.horizon, head_gen));
   dropout_ = register_module("dropout", std::make_shared<Dropout>(config_.active_dropout(), config_.seed, 3));
-  dropout_->set_mc(config_.reg == "mc-dropout");
 }
 
 Tensor RecurrentForecaster::forward(const Tensor& x) {

@@ -50,14 +50,14 @@ Tensor TransformerEncoderLayer::norm(Module& which, const Tensor& x) {
 }
 
 Tensor TransformerEncoderLayer::attention_block(const Tensor& x, bool causal) {
-  return dropout(self_attn_->forward(x, causal), options_.dropout, is_training(), dropout_gen_);
+  return dropout(self_attn_->forward(x, causal), options_.dropout, dropout_active(), dropout_gen_);
 }
 
 Tensor TransformerEncoderLayer::feed_forward_block(const Tensor& x) {
   Tensor h = linear1_->forward(x);
   h = options_.activation == Activation::relu ? relu(h) : gelu(h);
-  h = linear2_->forward(dropout(h, options_.dropout, is_training(), dropout_gen_));
-  return dropout(h, options_.dropout, is_training(), dropout_gen_);
+  h = linear2_->forward(dropout(h, options_.dropout, dropout_active(), dropout_gen_));
+  return dropout(h, options_.dropout, dropout_active(), dropout_gen_);
 }
 
 Tensor TransformerEncoderLayer::forward(const Tensor& x, bool causal) {

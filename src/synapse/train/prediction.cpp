@@ -7,6 +7,7 @@
 
 #include "synapse/core/error.hpp"
 #include "synapse/core/grad_mode.hpp"
+#include "synapse/nn/mc_dropout.hpp"
 #include "synapse/ops/shape_ops.hpp"
 
 namespace syn::train {
@@ -49,31 +50,17 @@ Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_si
     ModeGuard mode(model, false);
     return {forward_all(model, inputs, batch_size), Tensor(), 1};
   }
-  ModeGuard mode(model, true);
-  const int64_t samples = config.mc_samples;
-  std::vector<double> sum, sum_sq;
-  Shape shape;
-  for (int64_t s = 0; s < samples; ++s) {
-    const Tensor y = forward_all(model, inputs, batch_size);
-    if (s == 0) {
-      shape = y.shape();
-      sum.assign(static_cast<size_t>(y.numel()), 0.0);
-      sum_sq = sum;
-    }
-    const float* p = y.data();
-    for (size_t i = 0; i < sum.size(); ++i) {
-      sum[i] += p[i];
-      sum_sq[i] += static_cast<double>(p[i]) * p[i];
-    }
-  }
-  Prediction out{Tensor::empty(shape), Tensor::empty(shape), samples};
+  SYN_CHECK_T(ShapeError, inputs.rank() == 3, "predict: inputs ", inputs.shape(), " are not (N, L, F)");
+  SYN_CHECK_T(ValueError, batch_size > 0, "predict: batch size must be > 0, got ", batch_size);
+  const int64_t n = inputs.size(0), horizon = config.horizon;
+  Prediction out{Tensor::empty(Shape{n, horizon}), Tensor::empty(Shape{n, horizon}), config.mc_samples};
   float* mean = out.mean.mutable_data();
   float* spread = out.spread.mutable_data();
-  for (size_t i = 0; i < sum.size(); ++i) {
-    const double m = sum[i] / static_cast<double>(samples);
-    mean[i] = static_cast<float>(m);
-    spread[i] =
-        static_cast<float>(std::sqrt(std::max(0.0, sum_sq[i] / static_cast<double>(samples) - m * m)));
+  for (int64_t b = 0; b < n; b += batch_size) {
+    const int64_t len = std::min(batch_size, n - b);
+    const nn::McPrediction p = nn::mc_predict(model, narrow(inputs, 0, b, len), config.mc_samples);
+    std::memcpy(mean + b * horizon, p.mean.data(), static_cast<size_t>(p.mean.numel()) * sizeof(float));
+    std::memcpy(spread + b * horizon, p.stddev.data(), static_cast<size_t>(p.stddev.numel()) * sizeof(float));
   }
   return out;
 }

@@ -21,10 +21,9 @@ struct Prediction {
 
 // inputs: (N, L, F) -> forecasts (N, H).
 // reg none or dropout: one pass in eval mode (dropout off).
-// reg mc-dropout: config.mc_samples passes in training mode (dropout active) under NoGradGuard;
-// mean and population standard deviation per entry, summed in double in pass order (deterministic).
-// Caveat: layers that behave differently in training mode besides dropout (batch norm) do so too.
-// The model's train/eval mode is restored afterwards.
+// reg mc-dropout: per batch, nn::mc_predict: config.mc_samples passes in eval mode with MC dropout
+// on (Note [MC dropout] in nn/module.hpp; batch norm keeps its running statistics); mean and
+// population standard deviation per entry (deterministic). The model's modes are restored afterwards.
 Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size = kPredictBatch);
 
 }  // namespace syn::train
