@@ -73,8 +73,9 @@ int run_train(const TrainArgs& a) {
   options.seed = config.seed;
   options.loss = train::loss_from_name(a.loss);
   options.optimizer = train::optimizer_from_name(a.optimizer);
-  options.early_stopping = a.no_early_stopping ? train::EarlyStopping::off()
-                                               : train::EarlyStopping::for_protocol(settings.protocol, a.patience);
+  options.early_stopping = a.no_early_stopping
+                               ? train::EarlyStopping::off()
+                               : train::EarlyStopping::for_protocol(settings.protocol, a.patience);
   options.shuffle = !a.no_shuffle;
   options.progress = a.no_progress ? train::ProgressMode::never : train::ProgressMode::automatic;
   options.validate();

@@ -93,8 +93,8 @@ nn::NamedTensors parse_weights_text(std::string_view text, const std::string& so
     SYN_CHECK_T(ValueError, open, source, ":", line_no, ": values before any 'tensor' header");
     for (const std::string_view token : fields) {
       float v = 0;
-      SYN_CHECK_T(ValueError, parse_float(token, v), source, ":", line_no, ": '", token,
-                  "' in tensor '", block.name, "' is not a number");
+      SYN_CHECK_T(ValueError, parse_float(token, v), source, ":", line_no, ": '", token, "' in tensor '",
+                  block.name, "' is not a number");
       block.values.push_back(v);
     }
   }
