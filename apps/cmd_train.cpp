@@ -10,6 +10,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/train/checkpoint.hpp"
 #include "synapse/train/training_run.hpp"
+#include "synapse/train/weights_text.hpp"
 
 namespace syn::apps {
 namespace {
@@ -17,11 +18,11 @@ namespace {
 struct TrainArgs {
   std::string data, target, missing = "fail", model, reg, protocol = "clean", scaler = "standard";
   std::vector<std::string> features, ignore, na, model_opts;
-  std::string out, log, loss = "mse", optimizer = "adam";
+  std::string out, log, loss = "mse", optimizer = "adam", init_weights;
   nn::ModelConfig config;
   train::TrainerOptions trainer;
   int64_t patience = 0;
-  bool no_progress = false;
+  bool no_progress = false, no_shuffle = false, no_early_stopping = false;
 };
 
 // ModelConfig from the model flags and --model-opt KEY=VALUE pairs (which take any config key).
@@ -72,7 +73,10 @@ int run_train(const TrainArgs& a) {
   options.seed = config.seed;
   options.loss = train::loss_from_name(a.loss);
   options.optimizer = train::optimizer_from_name(a.optimizer);
-  options.early_stopping = train::EarlyStopping::for_protocol(settings.protocol, a.patience);
+  options.early_stopping = a.no_early_stopping
+                               ? train::EarlyStopping::off()
+                               : train::EarlyStopping::for_protocol(settings.protocol, a.patience);
+  options.shuffle = !a.no_shuffle;
   options.progress = a.no_progress ? train::ProgressMode::never : train::ProgressMode::automatic;
   options.validate();
   std::ofstream log;
@@ -94,6 +98,10 @@ int run_train(const TrainArgs& a) {
                run.model->config().kind.c_str(), static_cast<long long>(run.model->num_parameters()),
                static_cast<long long>(config.lookback), static_cast<long long>(config.horizon),
                config.reg.c_str(), static_cast<long long>(run.data.train.count()));
+  if (!a.init_weights.empty()) {
+    train::load_weights_text(*run.model, a.init_weights);
+    std::fprintf(stderr, "initial weights from %s\n", a.init_weights.c_str());
+  }
   train::train_and_score(run, options);
   std::fprintf(stderr, "%s (%.2fs); weights of epoch %lld kept\n", run.result.message.c_str(),
                run.result.seconds, static_cast<long long>(run.result.kept_epoch));
@@ -116,6 +124,7 @@ int run_train(const TrainArgs& a) {
       {"test_windows", run.test_windows()},
       {"metrics", metrics_json(run.test_metrics, run.test_prediction, run.data.scaler)},
       {"training", training_json(run.result)},
+      {"init_weights", a.init_weights.empty() ? nlohmann::json() : nlohmann::json(a.init_weights)},
       {"model_file", a.out}};
   std::cout << out.dump() << std::endl;
   return kExitOk;
@@ -191,6 +200,14 @@ Command add_train_command(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--patience", a->patience, "Early-stopping patience in epochs (default: clean 5, paper 3)")
       ->check(positive_integer());
+  app->add_flag("--no-early-stopping", a->no_early_stopping,
+                "Run every epoch and keep the last epoch's model (validation loss still reported)")
+      ->excludes("--patience");
+  app->add_flag("--no-shuffle", a->no_shuffle, "Visit the training windows in time order every epoch");
+  app->add_option("--init-weights", a->init_weights,
+                  "Start from these weights instead of the seeded initialisation: named tensors in the "
+                  "text format of tools/fixtures/fixture_io.py (every parameter, torch names and shapes)")
+      ->check(CLI::ExistingFile);
   app->add_option("--scaler", a->scaler, "standard or minmax")
       ->check(CLI::IsMember({"standard", "minmax"}))
       ->capture_default_str();

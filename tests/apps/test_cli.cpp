@@ -15,6 +15,8 @@
 #include "apps/cli_runner.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/forecast/data_dir.hpp"
+#include "synapse/nn/linear_forecaster.hpp"
+#include "synapse/train/weights_text.hpp"
 
 using namespace syn::testing;
 namespace fs = std::filesystem;
@@ -314,6 +316,60 @@ TEST_CASE("cli: bad input exits 2 and names the file, column, line, option or fi
   const std::string other = dir.write("other.csv", "a,b\n1,2\n3,4\n");
   expect_bad("eval --model-file " + quoted(good) + " --data " + quoted(other), dir,
              {"other.csv", "no target column 'close'"});
+}
+
+TEST_CASE("cli: --init-weights starts from the given weights; --no-shuffle, --no-early-stopping") {
+  TempDir dir("init_weights");
+  // The weights the seed-11 model starts from (train_bitcoin's model: lookback 14, horizon 7).
+  syn::nn::ModelConfig c;
+  c.kind = "linear";
+  c.lookback = 14;
+  c.horizon = 7;
+  c.seed = 11;
+  syn::nn::LinearForecaster seeded(c);
+  syn::train::write_weights_text(dir.file("w11.txt"), seeded.state_dict());
+  const std::string fixed = " --no-shuffle --no-early-stopping";
+  const auto train = [&](const std::string& extra) {
+    const CliResult r =
+        run_cli("train --data " + quoted(dataset("bitcoin.csv")) +
+                    " --target close --model linear --lookback 14 --horizon 7 --epochs 5 --out " +
+                    quoted(dir.file("m.syn")) + " " + extra,
+                dir.path);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    return json::parse(r.out);
+  };
+  const json from_seed = train("--seed 11" + fixed);
+  const json from_file = train("--seed 11 --init-weights " + quoted(dir.file("w11.txt")) + fixed);
+  // Without shuffling the seed only draws the initial weights, which the file replaces.
+  const json other_seed = train("--seed 4 --init-weights " + quoted(dir.file("w11.txt")) + fixed);
+  CHECK(from_file.at("metrics") == from_seed.at("metrics"));
+  CHECK(other_seed.at("metrics") == from_seed.at("metrics"));
+  CHECK(other_seed.at("init_weights") == dir.file("w11.txt"));
+  CHECK(from_seed.at("init_weights").is_null());
+  const json& tr = other_seed.at("training");
+  CHECK(tr.at("epochs") == 5);
+  CHECK(tr.at("kept_epoch") == 5);
+  CHECK(tr.at("stop_reason") == "completed");
+  // The seed matters without the file, and shuffling changes the result.
+  CHECK(train("--seed 4" + fixed).at("metrics") != from_seed.at("metrics"));
+  CHECK(train("--seed 11 --no-early-stopping").at("metrics") != from_seed.at("metrics"));
+
+  const std::string base = "train --data " + quoted(dataset("bitcoin.csv")) +
+                           " --target close --model linear --lookback 14 --horizon 7 --out " +
+                           quoted(dir.file("m.syn")) + " --init-weights ";
+  c.lookback = 10;
+  syn::nn::LinearForecaster shorter(c);
+  syn::train::write_weights_text(dir.file("short.txt"), shorter.state_dict());
+  expect_bad(base + quoted(dir.file("short.txt")), dir,
+             {"short.txt", "shape mismatch for 'weight'", "(7, 10)"});
+  syn::train::write_weights_text(dir.file("nobias.txt"), {seeded.state_dict().front()});
+  expect_bad(base + quoted(dir.file("nobias.txt")), dir, {"nobias.txt", "missing keys", "bias"});
+  expect_bad(base + quoted(dir.write("bad.txt", "tensor weight 2 7 14\n1 x\n")), dir,
+             {"bad.txt:2", "'x'", "not a number"});
+  expect_bad(base + quoted(dir.file("absent.txt")), dir, {"--init-weights", "absent.txt"});
+  expect_bad(base + quoted(dir.file("w11.txt")) + " --no-early-stopping --patience 3", dir,
+             {"--no-early-stopping", "--patience"});
 }
 
 TEST_CASE("cli: demo prints the comparison table and writes the SVG plot") {

@@ -137,6 +137,24 @@ TEST_CASE("trainer: early stopping restores the weights of the best validation e
   CHECK(model.parameters()[0].grad().defined() == false);
 }
 
+TEST_CASE("trainer: early stopping off runs every epoch and keeps the last one") {
+  // The data of the test above, where early stopping fires: with it off, all 40 epochs run.
+  const forecast::Windows train = offset_windows(256, 4, 1.f, 1), val = offset_windows(64, 4, -1.f, 2);
+  nn::LinearForecaster model(linear_config(4, 1, 1, 7));
+  Recorder rec;
+  TrainerOptions o = quiet(40);
+  o.lr = 1e-2;
+  o.early_stopping = EarlyStopping::off();
+  o.callbacks = {&rec};
+  const TrainResult r = Trainer(model, o).fit(train, &val);
+  CHECK(r.stop_reason == StopReason::completed);
+  REQUIRE(r.history.size() == 40);
+  CHECK(r.kept_epoch == 40);
+  CHECK(r.best_epoch < 40);  // validation got worse, and was still reported every epoch
+  for (const EpochInfo& e : r.history) CHECK(std::isfinite(e.val_loss));
+  CHECK(same_values(model.state_dict(), rec.epochs.back()));
+}
+
 TEST_CASE("trainer: protocol paper stops by the study's rule and keeps the last epoch") {
   const forecast::Windows train = offset_windows(256, 4, 1.f, 1), val = offset_windows(64, 4, -1.f, 2);
   nn::LinearForecaster model(linear_config(4, 1, 1, 7));

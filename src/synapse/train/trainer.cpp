@@ -177,7 +177,7 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
     for (TrainerCallback* cb : o.callbacks) cb->on_epoch_end(info, model_);
     progress.epoch_done(info);
     if (o.log) write_epoch_line(*o.log, info);
-    if (val && should_stop(es, result.history, result.best_epoch)) {
+    if (val && es.enabled && should_stop(es, result.history, result.best_epoch)) {
       stop(StopReason::early_stopping,
            detail::concat("early stopping after epoch ", epoch, " (patience ", es.patience, ")"));
       break;

@@ -12,6 +12,13 @@ EarlyStopping EarlyStopping::for_protocol(const forecast::Protocol& protocol, in
   return {StopRule::no_improvement, patience > 0 ? patience : 5, true};
 }
 
+EarlyStopping EarlyStopping::off() {
+  EarlyStopping es;
+  es.restore_best = false;
+  es.enabled = false;
+  return es;
+}
+
 void TrainerOptions::validate() const {
   SYN_CHECK_T(ValueError, epochs > 0, "trainer: epochs must be > 0, got ", epochs);
   SYN_CHECK_T(ValueError, batch_size > 0, "trainer: batch size must be > 0, got ", batch_size);

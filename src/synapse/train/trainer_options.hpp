@@ -38,10 +38,14 @@ struct EarlyStopping {
   StopRule rule = StopRule::no_improvement;
   int64_t patience = 5;      // > 0
   bool restore_best = true;  // load the weights of the best validation epoch at the end
+  bool enabled = true;       // false: never stop early (the validation loss is still reported)
 
   // clean: no_improvement, restore_best; paper: consecutive_rises, keep the last epoch.
   // patience <= 0 takes the protocol's default (clean 5, paper 3 as the study).
   static EarlyStopping for_protocol(const forecast::Protocol& protocol, int64_t patience = 0);
+  // Every epoch runs and the model of the last one is kept (a fixed-length run, e.g. to compare
+  // with another framework step for step).
+  static EarlyStopping off();
 };
 
 enum class ProgressMode { automatic, always, never };  // automatic: when stderr is a terminal
