@@ -10,8 +10,8 @@ namespace syn::testing {
 
 using Fixture = std::map<std::string, Tensor>;
 
-// `relative` is relative to tests/fixtures/ in the source tree. Throws syn::Error naming the file
-// and line on a malformed file.
+// `relative` is relative to tests/fixtures/ in the source tree; the format is Note [Weights text
+// format] in train/weights_text.hpp. Throws ValueError naming the file and line on a malformed file.
 Fixture load_fixture(const std::string& relative);
 
 // CHECKs that `actual` matches `expected` in shape and within atol + rtol·|expected| per element;
