@@ -12,6 +12,7 @@
 #include <sstream>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "apps/cli_runner.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/forecast/data_dir.hpp"
@@ -22,22 +23,9 @@ using namespace syn::testing;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
+using syn::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("synapse_cli_" + name + "_" + std::to_string(getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return file(name);
-  }
-};
+namespace {
 
 std::string dataset(const std::string& name) {
   try {

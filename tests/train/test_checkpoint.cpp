@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "support/temp_dir.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/core/mask.hpp"
 #include "synapse/nn/linear_forecaster.hpp"
@@ -21,23 +22,9 @@ using namespace syn::train;
 namespace fs = std::filesystem;
 using doctest::Contains;
 
-namespace {
+using syn::testing::TempDir;
 
-// A fresh empty directory, removed at the end of the scope.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("synapse_test_" + name + "_" + std::to_string(getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path)) out.push_back(e.path().filename().string());
-    return out;
-  }
-};
+namespace {
 
 std::vector<char> read_bytes(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

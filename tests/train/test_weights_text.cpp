@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 
+#include "support/temp_dir.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/nn/recurrent_forecaster.hpp"
 #include "synapse/train/weights_text.hpp"
@@ -16,21 +17,9 @@ using namespace syn;
 using namespace syn::train;
 namespace fs = std::filesystem;
 
-namespace {
+using syn::testing::TempDir;
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("synapse_test_" + name + "_" + std::to_string(getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
-  }
-};
+namespace {
 
 nn::ModelConfig lstm_config(uint64_t seed, int64_t hidden = 4) {
   nn::ModelConfig c;
