@@ -87,78 +87,66 @@ Tensor forward(const Tensor& x, const Layout& l, bool log) {
   return y;
 }
 
-// gx += y * (gy - sum(gy * y)) along n
+// y, gy, gx: (n, inner) blocks, y the saved output. Along n:
+// softmax:     gx += y * (gy - sum(gy * y))
+// log_softmax: gx += gy - exp(y) * sum(gy)
+void backward_block(const float* y, const float* gy, float* gx, const Layout& l, bool log, float* work) {
+  const auto& k = kernels::active();
+  const int64_t n = l.n, in = l.inner;
+  if (in == 1) {
+    if (log) {
+      k.exp(y, work, n);
+      k.mul_scalar(work, -detail::blocked_sum(gy, n), work, n);
+      k.add(work, gy, work, n);
+      k.add(gx, work, gx, n);
+    } else {
+      k.add_scalar(gy, -detail::blocked_dot(gy, y, n), work, n);
+      k.mul_add(y, work, gx, n);
+    }
+    return;
+  }
+  float *acc = work, *tmp = work + in;
+  std::fill(acc, acc + in, 0.f);
+  if (log) {
+    float* neg_sum = acc;
+    for (int64_t j = 0; j < n; ++j) k.sub(neg_sum, gy + j * in, neg_sum, in);
+    for (int64_t j = 0; j < n; ++j) {
+      k.exp(y + j * in, tmp, in);
+      k.mul(tmp, neg_sum, tmp, in);
+      k.add(tmp, gy + j * in, tmp, in);
+      k.add(gx + j * in, tmp, gx + j * in, in);
+    }
+  } else {
+    float* dot = acc;
+    for (int64_t j = 0; j < n; ++j) k.mul_add(gy + j * in, y + j * in, dot, in);
+    for (int64_t j = 0; j < n; ++j) {
+      k.sub(gy + j * in, dot, tmp, in);
+      k.mul_add(y + j * in, tmp, gx + j * in, in);
+    }
+  }
+}
+
 struct SoftmaxBackward : Node {
   Layout l;
+  bool log = false;
   SavedTensor y;
-  const char* name() const override { return "SoftmaxBackward"; }
+  const char* name() const override { return log ? "LogSoftmaxBackward" : "SoftmaxBackward"; }
   void backward(const std::vector<Tensor>& grads) override {
     if (!needs_grad(0)) return;
     const float* py = y.get(*this).data();
     const float* pg = grads[0].data();
     float* px = grad_buffer(0).mutable_data();
-    const auto& k = kernels::active();
-    const int64_t n = l.n, in = l.inner;
-    for_each_block(l, [&](int64_t off, float* work) {
-      const float *yb = py + off, *gb = pg + off;
-      float* xb = px + off;
-      if (in == 1) {
-        k.add_scalar(gb, -detail::blocked_dot(gb, yb, n), work, n);
-        k.mul_add(yb, work, xb, n);
-        return;
-      }
-      float *dot = work, *tmp = work + in;
-      std::fill(dot, dot + in, 0.f);
-      for (int64_t j = 0; j < n; ++j) k.mul_add(gb + j * in, yb + j * in, dot, in);
-      for (int64_t j = 0; j < n; ++j) {
-        k.sub(gb + j * in, dot, tmp, in);
-        k.mul_add(yb + j * in, tmp, xb + j * in, in);
-      }
-    });
+    for_each_block(
+        l, [&](int64_t off, float* work) { backward_block(py + off, pg + off, px + off, l, log, work); });
   }
 };
 
-// gx += gy - exp(y) * sum(gy) along n
-struct LogSoftmaxBackward : Node {
-  Layout l;
-  SavedTensor y;
-  const char* name() const override { return "LogSoftmaxBackward"; }
-  void backward(const std::vector<Tensor>& grads) override {
-    if (!needs_grad(0)) return;
-    const float* py = y.get(*this).data();
-    const float* pg = grads[0].data();
-    float* px = grad_buffer(0).mutable_data();
-    const auto& k = kernels::active();
-    const int64_t n = l.n, in = l.inner;
-    for_each_block(l, [&](int64_t off, float* work) {
-      const float *yb = py + off, *gb = pg + off;
-      float* xb = px + off;
-      if (in == 1) {
-        k.exp(yb, work, n);
-        k.mul_scalar(work, -detail::blocked_sum(gb, n), work, n);
-        k.add(work, gb, work, n);
-        k.add(xb, work, xb, n);
-        return;
-      }
-      float *neg_sum = work, *tmp = work + in;
-      std::fill(neg_sum, neg_sum + in, 0.f);
-      for (int64_t j = 0; j < n; ++j) k.sub(neg_sum, gb + j * in, neg_sum, in);
-      for (int64_t j = 0; j < n; ++j) {
-        k.exp(yb + j * in, tmp, in);
-        k.mul(tmp, neg_sum, tmp, in);
-        k.add(tmp, gb + j * in, tmp, in);
-        k.add(xb + j * in, tmp, xb + j * in, in);
-      }
-    });
-  }
-};
-
-template <class N>
 Tensor softmax_op(const Tensor& x, int64_t axis, bool log, const char* op) {
   const Layout l = layout_of(x, axis, op);
   Tensor y = forward(x, l, log);
-  if (auto* node = record<N>({&x}, {&y})) {
+  if (auto* node = record<SoftmaxBackward>({&x}, {&y})) {
     node->l = l;
+    node->log = log;
     node->y = y.detach();
   }
   return y;
@@ -166,11 +154,7 @@ Tensor softmax_op(const Tensor& x, int64_t axis, bool log, const char* op) {
 
 }  // namespace
 
-Tensor softmax(const Tensor& x, int64_t axis) {
-  return softmax_op<SoftmaxBackward>(x, axis, false, "softmax");
-}
-Tensor log_softmax(const Tensor& x, int64_t axis) {
-  return softmax_op<LogSoftmaxBackward>(x, axis, true, "log_softmax");
-}
+Tensor softmax(const Tensor& x, int64_t axis) { return softmax_op(x, axis, false, "softmax"); }
+Tensor log_softmax(const Tensor& x, int64_t axis) { return softmax_op(x, axis, true, "log_softmax"); }
 
 }  // namespace syn
