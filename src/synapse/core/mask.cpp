@@ -1,6 +1,9 @@
 #include "synapse/core/mask.hpp"
 
 #include <bit>
+#include <limits>
+
+#include "synapse/core/error.hpp"
 
 namespace syn {
 
@@ -23,6 +26,82 @@ const std::vector<int64_t>& Mask::live_indices() const {
     }
   });
   return live_indices_;
+}
+
+void Mask::zero_dead(float* p) const {
+  for (size_t w = 0; w < bits_.size(); ++w) {
+    const uint64_t word = bits_[w];
+    if (word == ~uint64_t{0}) continue;
+    const int64_t base = static_cast<int64_t>(w * 64);
+    const int64_t end = std::min<int64_t>(64, numel_ - base);
+    for (int64_t j = 0; j < end; ++j)
+      if (!((word >> j) & 1u)) p[base + j] = 0.f;
+  }
+}
+
+namespace {
+
+MaskIndex build_index(const Mask& mask, int64_t rows, int64_t cols) {
+  MaskIndex ix;
+  ix.rows = rows;
+  ix.cols = cols;
+  ix.nnz = mask.nnz();
+  ix.row_ptr.assign(static_cast<size_t>(rows + 1), 0);
+  ix.col_ptr.assign(static_cast<size_t>(cols + 1), 0);
+  ix.col.reserve(static_cast<size_t>(ix.nnz));
+  for (int64_t i : mask.live_indices()) {
+    const int64_t r = i / cols, c = i % cols;
+    ix.col.push_back(static_cast<int32_t>(c));
+    ++ix.row_ptr[static_cast<size_t>(r + 1)];
+    ++ix.col_ptr[static_cast<size_t>(c + 1)];
+  }
+  for (int64_t r = 0; r < rows; ++r) {
+    if (ix.row_ptr[r + 1] > 0) ix.live_rows.push_back(static_cast<int32_t>(r));
+    ix.row_ptr[r + 1] += ix.row_ptr[r];
+  }
+  for (int64_t c = 0; c < cols; ++c) ix.col_ptr[c + 1] += ix.col_ptr[c];
+  // CSC by a counting pass over the CSR entries: rows ascend within each column.
+  ix.row.resize(static_cast<size_t>(ix.nnz));
+  ix.csc_pos.resize(static_cast<size_t>(ix.nnz));
+  std::vector<int32_t> next(ix.col_ptr.begin(), ix.col_ptr.end() - 1);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int32_t p = ix.row_ptr[r]; p < ix.row_ptr[r + 1]; ++p) {
+      const int32_t q = next[ix.col[p]]++;
+      ix.row[q] = static_cast<int32_t>(r);
+      ix.csc_pos[q] = static_cast<int32_t>(r * cols + ix.col[p]);
+    }
+  return ix;
+}
+
+}  // namespace
+
+const MaskIndex& Mask::index(int64_t rows, int64_t cols) const {
+  SYN_CHECK_T(ShapeError, rows > 0 && cols > 0 && rows * cols == numel_, "Mask::index: a mask of ", numel_,
+              " entries cannot be read as (", rows, ", ", cols, ")");
+  SYN_CHECK_T(ValueError, numel_ < std::numeric_limits<int32_t>::max(), "Mask::index: a mask of ", numel_,
+              " entries is too large for 32-bit sparse indices");
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  for (const auto& ix : indexes_)
+    if (ix->rows == rows && ix->cols == cols) return *ix;
+  indexes_.push_back(std::make_unique<MaskIndex>(build_index(*this, rows, cols)));
+  return *indexes_.back();
+}
+
+std::shared_ptr<const Mask> Mask::slice(int64_t outer, int64_t row, int64_t begin, int64_t width) const {
+  SYN_CHECK_T(IndexError, outer >= 0 && row >= 0 && outer * row == numel_ && begin >= 0 && width >= 0 &&
+                              begin + width <= row,
+              "Mask::slice: [", begin, ", ", begin + width, ") of ", outer, " rows of ", row,
+              " does not fit a mask of ", numel_, " entries");
+  const SliceKey key{outer, row, begin, width};
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  for (const auto& [k, m] : slices_)
+    if (k == key) return m;
+  std::vector<uint8_t> kept(static_cast<size_t>(outer * width));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t j = 0; j < width; ++j) kept[o * width + j] = live(o * row + begin + j) ? 1 : 0;
+  auto sliced = std::make_shared<const Mask>(kept);
+  slices_.emplace_back(key, sliced);
+  return sliced;
 }
 
 }  // namespace syn

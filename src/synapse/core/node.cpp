@@ -6,9 +6,13 @@
 
 namespace syn {
 
-SavedTensor::SavedTensor(const Tensor& t) : tensor_(t), version_(t.defined() ? t.version() : 0) {}
+SavedTensor::SavedTensor(const Tensor& t)
+    : tensor_(t), version_(t.defined() ? t.version() : 0), mask_(t.defined() ? t.mask() : nullptr) {}
 
 const Tensor& SavedTensor::get(const Node& node) const {
+  SYN_CHECK_T(AutogradError, !tensor_.defined() || tensor_.mask() == mask_, node.name(),
+              ": the mask of a tensor of shape ", tensor_.shape(), " saved for backward changed after the ",
+              "forward pass (Note [Mask invariants] 5); change masks between training steps, not inside one");
   SYN_CHECK_T(AutogradError, !tensor_.defined() || tensor_.version() == version_, node.name(),
               ": a tensor of shape ", tensor_.shape(), " saved for backward was modified in place ",
               "after the forward pass (version ", tensor_.version(), ", saved at version ", version_,

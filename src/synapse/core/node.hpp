@@ -29,13 +29,17 @@ class SavedTensor {
  public:
   SavedTensor() = default;
   SavedTensor(const Tensor& t);  // NOLINT: implicit on purpose, `saved = x;`
-  // Returns the tensor, or throws AutogradError naming `node` if it changed since it was saved.
+  // Returns the tensor, or throws AutogradError naming `node` if its values or its mask changed
+  // since it was saved (Note [Mask invariants] 5).
   const Tensor& get(const Node& node) const;
   bool defined() const { return tensor_.defined(); }
+  // The mask the tensor had when it was saved (the snapshot kernels use in backward).
+  const std::shared_ptr<const Mask>& mask() const { return mask_; }
 
  private:
   Tensor tensor_;
   uint64_t version_ = 0;
+  std::shared_ptr<const Mask> mask_;
 };
 
 class Node {

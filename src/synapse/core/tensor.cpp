@@ -129,8 +129,7 @@ Tensor Tensor::view(const Shape& new_shape) const {
   SYN_CHECK_T(ShapeError, new_shape.numel() == numel(), "view: cannot view shape ", shape(), " as ",
               new_shape);
   Tensor t = detach();
-  t.impl_->shape = new_shape;
-  t.impl_->mask = nullptr;
+  t.impl_->shape = new_shape;  // same elements in the same order: the mask still fits (invariant 8)
   return t;
 }
 
@@ -207,9 +206,7 @@ Tensor& Tensor::set_mask(std::shared_ptr<const Mask> mask) {
   if (mask) {
     SYN_CHECK_T(ShapeError, mask->numel() == numel(), "set_mask: mask of ", mask->numel(),
                 " entries for a tensor of shape ", shape());
-    float* p = mutable_data();
-    for (int64_t i = 0; i < numel(); ++i)
-      if (!mask->live(i)) p[i] = 0.f;
+    mask->zero_dead(mutable_data());
   }
   impl_->mask = std::move(mask);
   return *this;

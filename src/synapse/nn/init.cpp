@@ -9,11 +9,7 @@ namespace syn::nn::init {
 namespace {
 // Note [Mask invariants] 2: an initialiser must not revive dead entries.
 Tensor zero_dead(Tensor t) {
-  if (const auto& mask = t.mask()) {
-    float* p = t.mutable_data();
-    for (int64_t i = 0; i < t.numel(); ++i)
-      if (!mask->live(i)) p[i] = 0.f;
-  }
+  if (const auto& mask = t.mask()) mask->zero_dead(t.mutable_data());
   return t;
 }
 

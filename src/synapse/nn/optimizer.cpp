@@ -43,12 +43,8 @@ void Optimizer::sync_state_with_mask(size_t index, const Tensor& param,
   if (mask == synced_masks_[index]) return;
   synced_masks_[index] = mask;
   if (!mask) return;
-  for (Tensor* s : state) {
-    if (!s->defined()) continue;
-    float* p = s->mutable_data();
-    for (int64_t i = 0; i < s->numel(); ++i)
-      if (!mask->live(i)) p[i] = 0.f;
-  }
+  for (Tensor* s : state)
+    if (s->defined()) mask->zero_dead(s->mutable_data());
 }
 
 }  // namespace syn::nn

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "synapse/core/error.hpp"
+#include "synapse/core/mask.hpp"
 #include "synapse/core/node.hpp"
 #include "synapse/ops/shape_ops.hpp"
 #include "synapse/ops/strided_copy.hpp"
@@ -21,6 +22,7 @@ std::string dims_str(const std::vector<int64_t>& dims) {
 }
 
 // A new handle on x's storage: `shape` starting `extra_offset` elements after x's first element.
+// The caller gives it the matching mask (Note [Mask invariants] 8).
 Tensor view_at(const Tensor& x, const Shape& shape, int64_t extra_offset) {
   Tensor y = x.detach();
   TensorImpl* impl = y.impl();
@@ -161,6 +163,8 @@ Tensor narrow(const Tensor& x, int64_t axis, int64_t start, int64_t length) {
                      std::memcpy(py + o * width, px + o * row + begin, sizeof(float) * width);
                  });
   }
+  if (const auto& mask = x.mask())  // Note [Mask invariants] 8; dead entries are already 0
+    y.impl()->mask = width == row ? mask : mask->slice(outer, row, begin, width);
   if (auto* node = record<NarrowBackward>({&x}, {&y})) {
     node->outer = outer;
     node->row = row;

@@ -1,0 +1,29 @@
+#pragma once
+// MaskIndex: the index views of a Mask read as a (rows, cols) row-major matrix — what the sparse
+// kernels iterate over instead of the dead entries.
+//
+// Note [Mask index views]
+// A weight W (M, K) multiplies as y = x·Wᵀ. The views, built once per mask (Mask::index) and reused
+// at every time step, batch and epoch until the next pruning decision builds a new mask:
+// - CSR by output row (forward y, and the weight gradient as SDDMM over live positions only):
+//   row_ptr (M + 1), col (nnz): the live entries of row m are col[row_ptr[m] .. row_ptr[m + 1]),
+//   in increasing column order. Entry p is W's flat element m·K + col[p].
+// - CSC by input column (the input gradient dx = dy·W): col_ptr (K + 1), row (nnz), and csc_pos
+//   (nnz), the flat position m·K + k of each entry, so kernels gather W's values in CSC order.
+// - live_rows: the rows with at least one live entry (row-pruned matrices skip the others).
+// Indices are int32 (a pruned matrix has fewer than 2^31 entries; Mask::index checks).
+// Values are not part of the view: they change at every optimizer step, so the ops gather them
+// (nnz floats) per call.
+#include <cstdint>
+#include <vector>
+
+namespace syn {
+
+struct MaskIndex {
+  int64_t rows = 0, cols = 0, nnz = 0;
+  std::vector<int32_t> row_ptr, col;            // CSR
+  std::vector<int32_t> col_ptr, row, csc_pos;   // CSC
+  std::vector<int32_t> live_rows;
+};
+
+}  // namespace syn

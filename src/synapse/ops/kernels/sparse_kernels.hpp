@@ -1,0 +1,57 @@
+#pragma once
+// SparseKernels: products with a pruned weight matrix held as compressed rows (Note [Mask index
+// views] in core/mask_index.hpp), for one instruction set. Raw pointers and sizes only (Note [Kernel
+// contract]); they do not allocate, throw or start threads: callers split output rows between
+// threads with parallel_for.
+//
+// Note [Sparse products]
+// Activations are batch-contiguous ("transposed", feature-major): xt (K, n) holds feature k of all n
+// batch entries in row k, so the batch is the vector lane and every live weight is one broadcast
+// and a run of FMAs over the batch (the layout of SparseProp and XNNPACK's sparse kernels). The ops
+// transpose batch-major activations into this layout and back (`transpose`), which costs O(n·(K+M))
+// against O(n·nnz) for the product. One spmm serves both directions: forward y = x·Wᵀ runs it over
+// the CSR rows of W; the input gradient dx = dy·W runs it over W's CSC columns (the same compressed
+// structure, transposed). The weight gradient is an SDDMM: a dot product over the batch at live
+// positions only, so dead positions are never computed nor written (Note [Mask invariants] 3).
+// Each output element is computed as acc = 0 (or its old value), then acc += val[p]·x[idx[p]] for p
+// in increasing order (one FMA per term where the ISA has FMA, a rounded product and add in the
+// scalar reference): results never depend on how rows are split between threads (Note
+// [Determinism]); vectorised ISAs agree with the scalar reference to rounding.
+#include <cstdint>
+
+#include "synapse/core/cpu_features.hpp"
+
+namespace syn::kernels {
+
+struct SparseKernels {
+  Isa isa;
+
+  // Compressed rows: ptr (M + 1), idx (nnz), val (nnz)   xt: (K, n), row stride ldx
+  // yt: (M, n), row stride ldy. For output rows m in [m0, m1):
+  // yt[m, :] = (accumulate ? yt[m, :] : 0) + Σ_{p ∈ [ptr[m], ptr[m+1])} val[p]·xt[idx[p], :]
+  void (*spmm)(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* val,
+               const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate);
+
+  // Compressed rows: ptr (M + 1), idx (nnz)   at: (M, n), row stride lda   bt: (K, n), row stride ldb
+  // w: (M, K), row stride ldw. For rows m in [m0, m1) and live p of row m, with k = idx[p]:
+  // w[m·ldw + k] += Σ_{j < n} at[m, j]·bt[k, j]   (the other entries of w are not touched)
+  void (*sddmm)(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* at,
+                int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw);
+
+  // Batch 1. Compressed rows as for spmm   x: (K)   y: (M). For m in [m0, m1):
+  // y[m] = (accumulate ? y[m] : 0) + Σ_{p ∈ row m} val[p]·x[idx[p]]
+  void (*spmv)(int64_t m0, int64_t m1, const int32_t* ptr, const int32_t* idx, const float* val,
+               const float* x, float* y, bool accumulate);
+
+  // src: (rows, cols), row stride lds -> dst: (cols, rows), row stride ldd; dst[c, r] = src[r, c]
+  void (*transpose)(int64_t rows, int64_t cols, const float* src, int64_t lds, float* dst, int64_t ldd);
+};
+
+// The table the ops use: the active instruction set's (Note [Kernel dispatch]).
+const SparseKernels& sparse_kernels();
+// The table for one ISA, or nullptr if this CPU cannot run it or none is compiled for it.
+const SparseKernels* sparse_kernels_for(Isa isa);
+// The plain-loop reference table, the test oracle.
+const SparseKernels& scalar_sparse_kernels();
+
+}  // namespace syn::kernels

@@ -1,0 +1,55 @@
+// The scalar reference of the sparse kernels (Note [Sparse products]): plain loops, the test oracle.
+#include "synapse/ops/kernels/sparse_kernels.hpp"
+
+namespace syn::kernels {
+namespace {
+
+void spmm(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* val,
+          const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate) {
+  for (int64_t m = m0; m < m1; ++m) {
+    float* y = yt + m * ldy;
+    if (!accumulate)
+      for (int64_t j = 0; j < n; ++j) y[j] = 0.f;
+    for (int32_t p = ptr[m]; p < ptr[m + 1]; ++p) {
+      const float w = val[p];
+      const float* x = xt + static_cast<int64_t>(idx[p]) * ldx;
+      for (int64_t j = 0; j < n; ++j) y[j] += w * x[j];
+    }
+  }
+}
+
+void sddmm(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* at,
+           int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw) {
+  for (int64_t m = m0; m < m1; ++m) {
+    const float* a = at + m * lda;
+    for (int32_t p = ptr[m]; p < ptr[m + 1]; ++p) {
+      const float* b = bt + static_cast<int64_t>(idx[p]) * ldb;
+      float acc = 0.f;
+      for (int64_t j = 0; j < n; ++j) acc += a[j] * b[j];
+      w[m * ldw + idx[p]] += acc;
+    }
+  }
+}
+
+void spmv(int64_t m0, int64_t m1, const int32_t* ptr, const int32_t* idx, const float* val, const float* x,
+          float* y, bool accumulate) {
+  for (int64_t m = m0; m < m1; ++m) {
+    float acc = accumulate ? y[m] : 0.f;
+    for (int32_t p = ptr[m]; p < ptr[m + 1]; ++p) acc += val[p] * x[idx[p]];
+    y[m] = acc;
+  }
+}
+
+void transpose(int64_t rows, int64_t cols, const float* src, int64_t lds, float* dst, int64_t ldd) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
+}
+
+}  // namespace
+
+const SparseKernels& scalar_sparse_kernels() {
+  static const SparseKernels table{Isa::scalar, spmm, sddmm, spmv, transpose};
+  return table;
+}
+
+}  // namespace syn::kernels
