@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "synapse/core/error.hpp"
 #include "synapse/core/mask.hpp"
 
 using namespace syn;
@@ -30,4 +31,41 @@ TEST_CASE("mask: live_indices is safe to build from several threads at once") {
   for (size_t t = 0; t < 4; ++t) threads.emplace_back([&, t] { sizes[t] = mask.live_indices().size(); });
   for (auto& t : threads) t.join();
   for (size_t s : sizes) CHECK(s == static_cast<size_t>(mask.nnz()));
+}
+
+TEST_CASE("mask: index views list live entries by row (CSR), by column (CSC) and the live rows") {
+  // (3, 4):  row 0: 1 0 1 0   row 1: 0 0 0 0   row 2: 1 1 0 1
+  const Mask mask(std::vector<uint8_t>{1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1});
+  const MaskIndex& ix = mask.index(3, 4);
+  CHECK(&ix == &mask.index(3, 4));  // built once
+  CHECK(ix.nnz == 5);
+  CHECK(ix.row_ptr == std::vector<int32_t>{0, 2, 2, 5});
+  CHECK(ix.col == std::vector<int32_t>{0, 2, 0, 1, 3});
+  CHECK(ix.col_ptr == std::vector<int32_t>{0, 2, 3, 4, 5});
+  CHECK(ix.row == std::vector<int32_t>{0, 2, 2, 0, 2});
+  CHECK(ix.csc_pos == std::vector<int32_t>{0, 8, 9, 2, 11});
+  CHECK(ix.live_rows == std::vector<int32_t>{0, 2});
+  const MaskIndex& flat = mask.index(1, 12);
+  CHECK(flat.row_ptr == std::vector<int32_t>{0, 5});
+  CHECK_THROWS_AS(mask.index(5, 3), ShapeError);
+}
+
+TEST_CASE("mask: zero_dead zeroes exactly the dead entries across word boundaries") {
+  std::vector<uint8_t> live(150);
+  for (size_t i = 0; i < live.size(); ++i) live[i] = (i % 3 == 0 || i > 140) ? 1 : 0;
+  const Mask mask(live);
+  std::vector<float> v(150, 7.f);
+  mask.zero_dead(v.data());
+  for (size_t i = 0; i < v.size(); ++i) CHECK(v[i] == (live[i] ? 7.f : 0.f));
+}
+
+TEST_CASE("mask: slice keeps the matching entries of each row and is cached") {
+  // 2 rows of 5: 1 0 1 1 0 | 0 1 1 0 1 ; keep columns [1, 4)
+  const Mask mask(std::vector<uint8_t>{1, 0, 1, 1, 0, 0, 1, 1, 0, 1});
+  const auto s = mask.slice(2, 5, 1, 3);
+  REQUIRE(s->numel() == 6);
+  const std::vector<bool> expected{false, true, true, true, true, false};
+  for (int64_t i = 0; i < 6; ++i) CHECK(s->live(i) == expected[i]);
+  CHECK(mask.slice(2, 5, 1, 3) == s);
+  CHECK_THROWS_AS(mask.slice(2, 5, 3, 3), IndexError);
 }

@@ -8,10 +8,14 @@
 #include "synapse/ops/blocked_sums.hpp"
 #include "synapse/ops/kernels/gemm.hpp"
 #include "synapse/ops/shape_ops.hpp"
+#include "synapse/ops/sparse_plan.hpp"
+#include "synapse/ops/sparse_weight.hpp"
 
 namespace syn {
 namespace {
 
+using detail::sparse_linear;
+using detail::sparse_linear_backward;
 using kernels::gemm;
 using kernels::Trans;
 
@@ -134,19 +138,29 @@ Tensor batched(const Tensor& a, const Tensor& b, const char* op, const char* nod
   return y;
 }
 
-// Rows of x (flattened to (R, K)) times wᵀ, plus the bias row.
+// Rows of x (flattened to (R, K)) times wᵀ, plus the bias row. The plan is the forward's (Note [Sparse
+// plans]); the mask is the snapshot saved with w (Note [Mask invariants] 5).
 struct LinearBackward : Node {
   SavedTensor x, w;
   int64_t rows = 0, k = 0, m = 0;
+  SparsePlan plan = SparsePlan::dense;
   const char* name() const override { return "LinearBackward"; }
   void backward(const std::vector<Tensor>& grads) override {
     const float* gy = grads[0].data();
-    if (needs_grad(0))  // dx = dy·w
-      gemm(Trans::no, Trans::no, rows, k, m, 1.f, gy, m, w.get(*this).data(), k, 1.f,
-           grad_buffer(0).mutable_data(), k);
-    if (needs_grad(1))  // dw = dyᵀ·x
-      gemm(Trans::yes, Trans::no, m, k, rows, 1.f, gy, m, x.get(*this).data(), k, 1.f,
-           grad_buffer(1).mutable_data(), k);
+    const float* pw = w.get(*this).data();
+    float* dx = needs_grad(0) ? grad_buffer(0).mutable_data() : nullptr;
+    float* dw = needs_grad(1) ? grad_buffer(1).mutable_data() : nullptr;
+    if (plan == SparsePlan::sparse) {
+      const detail::SparseWeight sw(pw, *w.mask(), m, k, dx != nullptr);
+      sparse_linear_backward(sw, gy, x.get(*this).data(), rows, dx, dw);
+    } else {
+      if (dx)  // dx = dy·w
+        gemm(Trans::no, Trans::no, rows, k, m, 1.f, gy, m, pw, k, 1.f, dx, k);
+      if (dw) {  // dw = dyᵀ·x
+        gemm(Trans::yes, Trans::no, m, k, rows, 1.f, gy, m, x.get(*this).data(), k, 1.f, dw, k);
+        if (w.mask()) w.mask()->zero_dead(dw);  // Note [Sparse plans]
+      }
+    }
     if (needs_grad(2)) detail::add_column_sums(gy, rows, m, grad_buffer(2).mutable_data());
   }
 };
@@ -197,13 +211,18 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
                    for (int64_t r = r0; r < r1; ++r) std::memcpy(py + r * m, pb, sizeof(float) * m);
                  });
   }
-  gemm(Trans::no, Trans::yes, rows, m, k, 1.f, x.data(), k, w.data(), k, bias.defined() ? 1.f : 0.f, py, m);
+  const SparsePlan plan = sparse_plan_for(w, rows);
+  if (plan == SparsePlan::sparse)
+    sparse_linear(detail::SparseWeight(w.data(), *w.mask(), m, k, false), x.data(), rows, py, bias.defined());
+  else
+    gemm(Trans::no, Trans::yes, rows, m, k, 1.f, x.data(), k, w.data(), k, bias.defined() ? 1.f : 0.f, py, m);
   if (auto* node = record<LinearBackward>({&x, &w, &bias}, {&y})) {
     node->x = x;
     node->w = w;
     node->rows = rows;
     node->k = k;
     node->m = m;
+    node->plan = plan;
   }
   return y;
 }

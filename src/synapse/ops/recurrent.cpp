@@ -1,6 +1,7 @@
 #include "synapse/ops/recurrent.hpp"
 
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
 #include "synapse/ops/recurrent_buffers.hpp"
 #include "synapse/ops/shape_ops.hpp"
+#include "synapse/ops/sparse_plan.hpp"
+#include "synapse/ops/sparse_step.hpp"
+#include "synapse/ops/sparse_weight.hpp"
 
 namespace syn {
 namespace {
@@ -22,6 +26,38 @@ using kernels::Trans;
 
 using detail::PackedWeights;
 using detail::Scratch;
+using detail::SparseStepProduct;
+using detail::SparseWeight;
+
+// The per-step product c (r, out) += a (r, in)·Bᵀ of one chunk of batch rows, by the dense packed
+// kernel or, under the sparse plan, the compressed rows of B (Note [Sparse plans]).
+struct StepProduct {
+  const RecurrentKernels* dense = nullptr;
+  const PackedWeights* packed = nullptr;
+  const int32_t *ptr = nullptr, *idx = nullptr;
+  const float* val = nullptr;
+  int64_t in = 0, out = 0;
+
+  static StepProduct of_dense(const RecurrentKernels& kern, const PackedWeights& w, int64_t in, int64_t out) {
+    return {&kern, &w, nullptr, nullptr, nullptr, in, out};
+  }
+  // Over B's rows (rows = true: CSR of W, B = W) or W's columns (B = Wᵀ, CSC of W).
+  static StepProduct of_sparse(const SparseWeight& w, bool rows) {
+    const MaskIndex& ix = *w.ix;
+    return rows ? StepProduct{nullptr, nullptr, ix.row_ptr.data(), ix.col.data(), w.csr.data(), ix.cols, ix.rows}
+                : StepProduct{nullptr, nullptr, ix.col_ptr.data(), ix.row.data(), w.csc.data(), ix.rows, ix.cols};
+  }
+  // Per-thread buffers for the sparse plan (none for dense).
+  SparseStepProduct buffers(int64_t max_rows) const {
+    return dense ? SparseStepProduct(0, 0, 0) : SparseStepProduct(max_rows, in, out);
+  }
+  void run(const SparseStepProduct& buf, int64_t r, const float* a, float* c) const {
+    if (dense)
+      dense->matmul_packed(r, out, in, a, in, packed->data.data(), packed->panel, c, out);
+    else
+      buf.run(kernels::sparse_kernels(), ptr, idx, val, r, a, in, c, out);
+  }
+};
 
 struct Dims {
   int64_t n = 0, t = 0, in = 0, hidden = 0, gates = 0;  // gates = G·H
@@ -56,7 +92,21 @@ struct RecurrentBackward : Node {
   bool batch_first = true;
   SavedTensor x_tm, w_ih, w_hh, hs;
   Scratch cs, gates;
+  SparsePlan plan_ih = SparsePlan::dense, plan_hh = SparsePlan::dense;  // the forward's (Note [Sparse plans])
   const char* name() const override { return backward_name(cell); }
+
+  // dw (M, K) += dyᵀ·x over `rows` rows: dy (rows, M), x (rows, K); w is the weight, `mask` its
+  // snapshot. Dead positions stay 0 (Note [Mask invariants] 3).
+  static void weight_grad(const Tensor& w, const std::shared_ptr<const Mask>& mask, SparsePlan plan,
+                          const float* dy, const float* x, int64_t rows, float* dw) {
+    const int64_t m = w.size(0), k = w.size(1);
+    if (plan == SparsePlan::sparse) {
+      detail::sparse_linear_backward(SparseWeight(w.data(), *mask, m, k, false), dy, x, rows, nullptr, dw);
+      return;
+    }
+    gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
+    if (mask) mask->zero_dead(dw);
+  }
 
   void backward(const std::vector<Tensor>& grads) override {
     const auto& kern = kernels::recurrent_kernels();
@@ -78,9 +128,14 @@ struct RecurrentBackward : Node {
     const Scratch dxp(t_len * n * gh), dhp(is_gru ? t_len * n * gh : 0);
     float* pdxp = dxp.data();
     float* pdhp = is_gru ? dhp.data() : pdxp;
-    const PackedWeights packed_w_hh(w_hh.get(*this), gh, hid, false, n, kern);
-    const float* pw = packed_w_hh.data.data();
-    const int64_t panel = packed_w_hh.panel;
+    const Tensor& whh = w_hh.get(*this);
+    const bool sparse_hh = plan_hh == SparsePlan::sparse;
+    const PackedWeights packed_w_hh(sparse_hh ? Tensor() : whh, gh, hid, false, n, kern);
+    const std::optional<SparseWeight> sparse_w_hh =
+        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, true) : std::nullopt;
+    // dh_prev (r, H) += dgates (r, G·H)·W_hh
+    const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, false)
+                                          : StepProduct::of_dense(kern, packed_w_hh, gh, hid);
 
     // Two dh buffers (current step, previous step) and dc, all (N, H).
     Tensor dh_a = Tensor::zeros(Shape{n, hid}), dh_b = Tensor::zeros(Shape{n, hid});
@@ -97,6 +152,7 @@ struct RecurrentBackward : Node {
 
     parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
       const int64_t rows = n1 - n0;
+      const SparseStepProduct buf = product.buffers(rows);
       float* dh = pa + n0 * hid;
       float* dh_prev = pb + n0 * hid;
       for (int64_t t = t_len - 1; t >= 0; --t) {
@@ -130,7 +186,7 @@ struct RecurrentBackward : Node {
         } else {
           std::memset(dh_prev, 0, sizeof(float) * rows * hid);
         }
-        kern.matmul_packed(rows, hid, gh, dgh, gh, pw, panel, dh_prev, hid);
+        product.run(buf, rows, dgh, dh_prev);
         std::swap(dh, dh_prev);
       }
     });
@@ -139,11 +195,10 @@ struct RecurrentBackward : Node {
 
     const int64_t rows = d.rows();
     if (needs_grad(2))  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
-      gemm(Trans::yes, Trans::no, gh, hid, rows, 1.f, pdhp, gh, phs, hid, 1.f, grad_buffer(2).mutable_data(),
-           hid);
-    if (needs_grad(1))
-      gemm(Trans::yes, Trans::no, gh, d.in, rows, 1.f, pdxp, gh, x_tm.get(*this).data(), d.in, 1.f,
-           grad_buffer(1).mutable_data(), d.in);
+      weight_grad(whh, w_hh.mask(), plan_hh, pdhp, phs, rows, grad_buffer(2).mutable_data());
+    const Tensor& wih = w_ih.get(*this);
+    if (needs_grad(1)) weight_grad(wih, w_ih.mask(), plan_ih, pdxp, x_tm.get(*this).data(), rows,
+                                   grad_buffer(1).mutable_data());
     if (!is_gru && needs_grad(3) && needs_grad(4)) {  // the two bias gradients are the same sums
       std::vector<float> sums(static_cast<size_t>(gh), 0.f);
       detail::add_column_sums(pdxp, rows, gh, sums.data());
@@ -155,16 +210,18 @@ struct RecurrentBackward : Node {
       if (needs_grad(3)) detail::add_column_sums(pdxp, rows, gh, grad_buffer(3).mutable_data());
       if (needs_grad(4)) detail::add_column_sums(pdhp, rows, gh, grad_buffer(4).mutable_data());
     }
-    if (needs_grad(0)) {
-      const float* pw_ih = w_ih.get(*this).data();
-      if (batch_first) {
-        const Scratch dx_tm(rows * d.in);
-        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 0.f, dx_tm.data(), d.in);
-        detail::add_swapped_leading_axes(dx_tm.data(), t_len, n, d.in, grad_buffer(0).mutable_data());
+    if (needs_grad(0)) {  // dx = dxp·W_ih, time-major
+      const Scratch dx_tm(batch_first ? rows * d.in : 0);
+      float* dx = batch_first ? dx_tm.data() : grad_buffer(0).mutable_data();
+      if (plan_ih == SparsePlan::sparse) {
+        if (batch_first) std::memset(dx, 0, sizeof(float) * rows * d.in);
+        const SparseWeight sw(wih.data(), *w_ih.mask(), gh, d.in, true);
+        detail::sparse_linear_backward(sw, pdxp, nullptr, rows, dx, nullptr);
       } else {
-        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, pw_ih, d.in, 1.f,
-             grad_buffer(0).mutable_data(), d.in);
+        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, wih.data(), d.in, batch_first ? 0.f : 1.f,
+             dx, d.in);
       }
+      if (batch_first) detail::add_swapped_leading_axes(dx, t_len, n, d.in, grad_buffer(0).mutable_data());
     }
     if (need_dh0) accumulate_grad(5, dh0);
     if (needs_grad(6)) accumulate_grad(6, dc);
@@ -248,11 +305,21 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   Scratch xp(t_len * n * gh);
   float* pxp = xp.data();
   detail::fill_rows(pxp, rows, bias.data(), gh);
-  gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
+  const SparsePlan plan_ih = sparse_plan_for(w.w_ih, rows), plan_hh = sparse_plan_for(w.w_hh, n);
+  if (plan_ih == SparsePlan::sparse)
+    detail::sparse_linear(SparseWeight(w.w_ih.data(), *w.w_ih.mask(), gh, d.in, false), x_tm.data(), rows, pxp,
+                          true);
+  else
+    gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
 
-  const PackedWeights packed_w_hh(w.w_hh, hid, gh, true, n, kern);
-  const float* pw = packed_w_hh.data.data();
-  const int64_t panel = packed_w_hh.panel;
+  // pre (r, G·H) += h_prev (r, H)·W_hhᵀ at every step
+  const bool sparse_hh = plan_hh == SparsePlan::sparse;
+  const PackedWeights packed_w_hh(sparse_hh ? Tensor() : w.w_hh, hid, gh, true, n, kern);
+  const std::optional<SparseWeight> sparse_w_hh =
+      sparse_hh ? std::optional<SparseWeight>(std::in_place, w.w_hh.data(), *w.w_hh.mask(), gh, hid, false)
+                : std::nullopt;
+  const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, true)
+                                        : StepProduct::of_dense(kern, packed_w_hh, hid, gh);
   Tensor hs = Tensor::empty(Shape{t_len + 1, n, hid});
   float* phs = hs.mutable_data();
   if (h0.defined())
@@ -276,6 +343,7 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
 
   parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
     const int64_t r = n1 - n0;
+    const SparseStepProduct buf = product.buffers(r);
     for (int64_t t = 0; t < t_len; ++t) {
       const int64_t at = (t * n + n0) * hid;  // row n0 of step t in (T, N, H)
       const float* h_prev = phs + at;
@@ -283,22 +351,22 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
       float* pre = pxp + (t * n + n0) * gh;
       switch (cell) {
         case RecurrentCell::lstm:
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
+          product.run(buf, r, h_prev, pre);
           kern.lstm_cell(r, hid, pre, pcs + at, pcs + at + nh, h);
           break;
         case RecurrentCell::gru: {
           float* q = php + n0 * gh;
           for (int64_t i = 0; i < r; ++i) std::memcpy(q + i * gh, pb_hh, sizeof(float) * gh);
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, q, gh);
+          product.run(buf, r, h_prev, q);
           kern.gru_cell(r, hid, pre, q, h_prev, pgates + (t * n + n0) * 4 * hid, h);
           break;
         }
         case RecurrentCell::rnn_tanh:
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
+          product.run(buf, r, h_prev, pre);
           kern.rnn_tanh_cell(r * hid, pre, h);
           break;
         case RecurrentCell::rnn_relu:
-          kern.matmul_packed(r, gh, hid, h_prev, hid, pw, panel, pre, gh);
+          product.run(buf, r, h_prev, pre);
           kern.rnn_relu_cell(r * hid, pre, h);
           break;
       }
@@ -329,6 +397,8 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
     if (node->needs_grad(1)) node->x_tm = x_tm;
     node->w_ih = w.w_ih;
     node->w_hh = w.w_hh;
+    node->plan_ih = plan_ih;
+    node->plan_hh = plan_hh;
     node->hs = hs;
     node->cs = std::move(cs);
     node->gates = is_lstm ? std::move(xp) : std::move(gates);

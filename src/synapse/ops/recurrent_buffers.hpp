@@ -1,6 +1,6 @@
 #pragma once
-// Buffers and layout helpers of the fused recurrent layers (ops/recurrent.cpp): uninitialised scratch,
-// batch-first <-> time-major copies, packed recurrent weights.
+// Layout helpers of the fused recurrent layers (ops/recurrent.cpp): batch-first <-> time-major
+// copies, packed recurrent weights.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -11,31 +11,9 @@
 #include "synapse/core/parallel.hpp"
 #include "synapse/core/tensor.hpp"
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
+#include "synapse/ops/scratch.hpp"
 
 namespace syn::detail {
-
-// Elements (or multiply-adds) a parallel chunk should carry before work is split between threads.
-inline constexpr int64_t kChunkWork = int64_t{1} << 16;
-
-// Uninitialised, 64-byte aligned floats for buffers that are written before they are read and never
-// leave an op (tensor storage is zero-filled, which would cost a pass over these large buffers for
-// nothing). n == 0 allocates nothing.
-class Scratch {
- public:
-  Scratch() = default;  // no buffer
-  explicit Scratch(int64_t n) {
-    if (n <= 0) return;
-    data_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((n * 4 + 63) / 64 * 64))));
-    if (!data_) throw std::bad_alloc();
-  }
-  float* data() const { return data_.get(); }
-
- private:
-  struct Free {
-    void operator()(float* p) const { std::free(p); }
-  };
-  std::unique_ptr<float, Free> data_;
-};
 
 // src: (a, b, f) -> dst: (b, a, f)   (batch-first <-> time-major)
 inline void swap_leading_axes(const float* src, int64_t a, int64_t b, int64_t f, float* dst) {
@@ -72,15 +50,16 @@ inline void fill_rows(float* dst, int64_t rows, const float* row, int64_t width)
 // as B); larger ones use panels one micro-kernel strip wide (Note [Packed recurrent weights]).
 constexpr int64_t kStreamingBatch = 4;
 
-// B (k, n) packed for a time loop over `batch` rows: w is B, or Bᵀ (n, k) when transposed.
+// B (k, n) packed for a time loop over `batch` rows: w is B, or Bᵀ (n, k) when transposed. An
+// undefined w packs nothing (the sparse plan does not read packed weights).
 struct PackedWeights {
   int64_t panel;
   Scratch data;
   PackedWeights(const Tensor& w, int64_t k, int64_t n, bool transposed, int64_t batch,
                 const kernels::RecurrentKernels& kern)
       : panel(batch < kStreamingBatch ? (n + kern.block - 1) / kern.block * kern.block : kern.block),
-        data(kernels::packed_size(k, n, panel)) {
-    kernels::pack_panels(k, n, w.data(), transposed ? k : n, transposed, panel, data.data());
+        data(w.defined() ? kernels::packed_size(k, n, panel) : 0) {
+    if (w.defined()) kernels::pack_panels(k, n, w.data(), transposed ? k : n, transposed, panel, data.data());
   }
 };
 

@@ -1,0 +1,88 @@
+#include "synapse/ops/sparse_weight.hpp"
+
+#include <algorithm>
+
+#include "synapse/core/parallel.hpp"
+#include "synapse/ops/kernels/sparse_kernels.hpp"
+#include "synapse/ops/scratch.hpp"
+
+namespace syn::detail {
+namespace {
+
+// Output rows per parallel chunk of a sparse product whose rows hold `per_row` multiply-adds.
+int64_t row_grain(int64_t nnz, int64_t rows, int64_t n) {
+  const int64_t per_row = std::max<int64_t>(1, nnz / std::max<int64_t>(rows, 1) * n);
+  return std::max<int64_t>(1, kChunkWork / per_row);
+}
+
+// yt (M, n) = (accumulate ? yt : 0) + compressed rows (ptr, idx, val) times xt (K, n)
+void spmm_rows(int64_t m, int64_t nnz, int64_t n, const int32_t* ptr, const int32_t* idx, const float* val,
+               const float* xt, float* yt, bool accumulate) {
+  const auto& kern = kernels::sparse_kernels();
+  parallel_for(m, row_grain(nnz, m, n), [&](int64_t m0, int64_t m1) {
+    kern.spmm(m0, m1, n, ptr, idx, val, xt, n, yt, n, accumulate);
+  });
+}
+
+}  // namespace
+
+SparseWeight::SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t k, bool with_csc)
+    : ix(&mask.index(m, k)) {
+  const std::vector<int64_t>& live = mask.live_indices();  // CSR order: row-major flat positions
+  csr.resize(live.size());
+  for (size_t p = 0; p < live.size(); ++p) csr[p] = w[live[p]];
+  if (with_csc) {
+    csc.resize(live.size());
+    for (size_t q = 0; q < live.size(); ++q) csc[q] = w[ix->csc_pos[q]];
+  }
+}
+
+void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+  const auto& kern = kernels::sparse_kernels();
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (rows + kBlock - 1) / kBlock;
+  parallel_for(blocks, std::max<int64_t>(1, kChunkWork / std::max<int64_t>(kBlock * cols, 1)),
+               [&](int64_t b0, int64_t b1) {
+                 const int64_t r0 = b0 * kBlock, r1 = std::min(rows, b1 * kBlock);
+                 kern.transpose(r1 - r0, cols, src + r0 * cols, cols, dst + r0, rows);
+               });
+}
+
+void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, bool accumulate) {
+  const MaskIndex& ix = *w.ix;
+  const int64_t m = ix.rows, k = ix.cols;
+  if (n == 1) {
+    const auto& kern = kernels::sparse_kernels();
+    parallel_for(m, row_grain(ix.nnz, m, 1), [&](int64_t m0, int64_t m1) {
+      kern.spmv(m0, m1, ix.row_ptr.data(), ix.col.data(), w.csr.data(), x, y, accumulate);
+    });
+    return;
+  }
+  const Scratch xt(k * n), yt(m * n);
+  transpose(x, n, k, xt.data());
+  if (accumulate) transpose(y, n, m, yt.data());
+  spmm_rows(m, ix.nnz, n, ix.row_ptr.data(), ix.col.data(), w.csr.data(), xt.data(), yt.data(), accumulate);
+  transpose(yt.data(), m, n, y);
+}
+
+void sparse_linear_backward(const SparseWeight& w, const float* dy, const float* x, int64_t n, float* dx,
+                            float* dw) {
+  const MaskIndex& ix = *w.ix;
+  const int64_t m = ix.rows, k = ix.cols;
+  const Scratch dyt(m * n), t(k * n);
+  transpose(dy, n, m, dyt.data());
+  if (dx) {  // dxᵀ (K, n) += W's CSC columns times dyᵀ
+    transpose(dx, n, k, t.data());
+    spmm_rows(k, ix.nnz, n, ix.col_ptr.data(), ix.row.data(), w.csc.data(), dyt.data(), t.data(), true);
+    transpose(t.data(), k, n, dx);
+  }
+  if (dw) {  // SDDMM: dw[m, c] += dyᵀ[m, :]·xᵀ[c, :] for live (m, c)
+    transpose(x, n, k, t.data());
+    const auto& kern = kernels::sparse_kernels();
+    parallel_for(m, row_grain(ix.nnz, m, n), [&](int64_t m0, int64_t m1) {
+      kern.sddmm(m0, m1, n, ix.row_ptr.data(), ix.col.data(), dyt.data(), n, t.data(), n, dw, k);
+    });
+  }
+}
+
+}  // namespace syn::detail

@@ -1,0 +1,214 @@
+// Masked weights in linear and the fused recurrent layers (Note [Sparse plans]): every plan gives the
+// dense result of the zeroed weights, dead weight-gradient entries are exactly 0, live ones equal the
+// dense gradient's, gradients check numerically under the sparse plan.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "support/gradcheck.hpp"
+#include "support/masks.hpp"
+#include "synapse/core/error.hpp"
+#include "synapse/core/mask.hpp"
+#include "synapse/core/parallel.hpp"
+#include "synapse/core/random.hpp"
+#include "synapse/ops/matmul.hpp"
+#include "synapse/ops/recurrent.hpp"
+#include "synapse/ops/operators.hpp"
+#include "synapse/ops/reduce.hpp"
+#include "synapse/ops/shape_ops.hpp"
+#include "synapse/ops/sparse_plan.hpp"
+
+using namespace syn;
+using namespace syn::testing;
+
+namespace {
+
+struct Grads {
+  std::vector<std::vector<float>> values;  // outputs, then the gradient of every input
+};
+
+// Runs f on fresh leaf copies of `inputs` (masks kept) under `plan`; returns the outputs' values and
+// every input's gradient for the seed sum(R ⊙ y) with a fixed random R per output.
+template <class F>
+Grads run(const std::vector<Tensor>& inputs, SparsePlan plan, F&& f) {
+  const SparsePlanOverride force(plan);
+  std::vector<Tensor> leaves;
+  for (const Tensor& t : inputs) {
+    Tensor c = t.clone();
+    c.set_requires_grad(true);
+    leaves.push_back(c);
+  }
+  const std::vector<Tensor> outs = f(leaves);
+  Grads g;
+  Generator gen(99);
+  Tensor loss;
+  for (const Tensor& y : outs) {
+    g.values.push_back(y.to_vector());
+    const Tensor r = Tensor::randn(y.shape(), gen);
+    const Tensor term = sum(y * r);
+    loss = loss.defined() ? loss + term : term;
+  }
+  loss.backward();
+  for (const Tensor& t : leaves) g.values.push_back(t.grad().defined() ? t.grad().to_vector() : std::vector<float>());
+  return g;
+}
+
+// Every value of a equals b's within a rounding bound relative to the magnitudes involved.
+void check_close(const Grads& a, const Grads& b, double tol) {
+  REQUIRE(a.values.size() == b.values.size());
+  for (size_t i = 0; i < a.values.size(); ++i) {
+    REQUIRE(a.values[i].size() == b.values[i].size());
+    for (size_t j = 0; j < a.values[i].size(); ++j)
+      CHECK_MESSAGE(std::abs(a.values[i][j] - b.values[i][j]) <= tol * (1 + std::abs(b.values[i][j])),
+                    "value ", i, " element ", j, ": ", a.values[i][j], " vs ", b.values[i][j]);
+  }
+}
+
+// Dead entries (under `mask`) of a gradient are exactly 0.
+void check_dead_zero(const std::vector<float>& grad, const Mask& mask) {
+  REQUIRE(static_cast<int64_t>(grad.size()) == mask.numel());
+  for (int64_t i = 0; i < mask.numel(); ++i)
+    if (!mask.live(i)) CHECK(grad[static_cast<size_t>(i)] == 0.f);
+}
+
+}  // namespace
+
+TEST_CASE("sparse ops: linear with a masked weight gives the zeroed dense result under every plan") {
+  Generator gen(5);
+  for (int64_t n : {1, 3, 37}) {
+    for (double density : {0.0, 0.1, 0.5, 1.0}) {
+      CAPTURE(n);
+      CAPTURE(density);
+      const int64_t k = 19, m = 23;
+      const Tensor x = Tensor::randn({n, k}, gen), b = Tensor::randn({m}, gen);
+      const Tensor w = masked(Tensor::randn({m, k}, gen), density, 11);
+      Tensor unmasked = w.clone();
+      unmasked.set_mask(nullptr);
+      auto f = [](const std::vector<Tensor>& in) { return std::vector<Tensor>{linear(in[0], in[1], in[2])}; };
+      const Grads sparse = run({x, w, b}, SparsePlan::sparse, f);
+      const Grads dense = run({x, w, b}, SparsePlan::dense, f);
+      const Grads plain = run({x, unmasked, b}, SparsePlan::dense, f);
+      check_close(sparse, dense, 1e-5);
+      check_dead_zero(sparse.values[2], *w.mask());
+      check_dead_zero(dense.values[2], *w.mask());
+      // Live gradient entries, outputs and the other gradients equal the unmasked computation's.
+      for (int64_t i = 0; i < w.numel(); ++i)
+        if (w.mask()->live(i)) CHECK(dense.values[2][i] == doctest::Approx(plain.values[2][i]).epsilon(1e-6));
+      CHECK(dense.values[0] == plain.values[0]);
+      CHECK(dense.values[1] == plain.values[1]);
+    }
+  }
+}
+
+TEST_CASE("sparse ops: linear gradients check numerically under the sparse plan") {
+  const SparsePlanOverride force(SparsePlan::sparse);
+  Generator gen(6);
+  for (int64_t n : {1, 4}) {
+    Tensor x = Tensor::randn({n, 5}, gen), b = Tensor::randn({3}, gen);
+    Tensor w = masked(Tensor::randn({3, 5}, gen), 0.5, 3);
+    x.set_requires_grad(true);
+    w.set_requires_grad(true);
+    b.set_requires_grad(true);
+    check_gradients("linear (sparse plan)", [](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); },
+                    {x, w, b});
+  }
+}
+
+TEST_CASE("sparse ops: masked recurrent layers agree across plans, and dead gradients stay 0") {
+  Generator gen(7);
+  for (RecurrentCell cell : {RecurrentCell::rnn_tanh, RecurrentCell::lstm, RecurrentCell::gru}) {
+    for (int64_t n : {1, 5}) {
+      CAPTURE(cell_name(cell));
+      CAPTURE(n);
+      const int64_t t = 4, in = 3, hid = 6, gh = gate_count(cell) * hid;
+      const Tensor x = Tensor::randn({n, t, in}, gen, 0.f, 0.5f);
+      const Tensor w_ih = masked(Tensor::randn({gh, in}, gen, 0.f, 0.5f), 0.4, 1);
+      const Tensor w_hh = masked(Tensor::randn({gh, hid}, gen, 0.f, 0.5f), 0.3, 2);
+      const Tensor b_ih = Tensor::randn({gh}, gen), b_hh = Tensor::randn({gh}, gen);
+      const Tensor h0 = Tensor::randn({n, hid}, gen);
+      auto f = [cell](const std::vector<Tensor>& v) {
+        RecurrentOutput out = recurrent_layer(cell, v[0], {v[1], v[2], v[3], v[4]}, v[5]);
+        return std::vector<Tensor>{out.output, out.h_n};
+      };
+      const Grads sparse = run({x, w_ih, w_hh, b_ih, b_hh, h0}, SparsePlan::sparse, f);
+      const Grads dense = run({x, w_ih, w_hh, b_ih, b_hh, h0}, SparsePlan::dense, f);
+      check_close(sparse, dense, 2e-5);
+      for (const Grads* g : {&sparse, &dense}) {
+        check_dead_zero(g->values[3], *w_ih.mask());
+        check_dead_zero(g->values[4], *w_hh.mask());
+      }
+    }
+  }
+}
+
+TEST_CASE("sparse ops: masked LSTM gradients check numerically under the sparse plan") {
+  const SparsePlanOverride force(SparsePlan::sparse);
+  Generator gen(8);
+  for (int64_t n : {1, 3}) {
+    const int64_t hid = 3;
+    std::vector<Tensor> in = {Tensor::randn({n, 3, 2}, gen), masked(Tensor::randn({4 * hid, 2}, gen), 0.5, 4),
+                              masked(Tensor::randn({4 * hid, hid}, gen), 0.4, 5), Tensor::randn({4 * hid}, gen),
+                              Tensor::randn({4 * hid}, gen)};
+    for (Tensor& t : in) t.set_requires_grad(true);
+    check_gradients(
+        "lstm (sparse plan)",
+        [](const std::vector<Tensor>& v) {
+          return recurrent_layer(RecurrentCell::lstm, v[0], {v[1], v[2], v[3], v[4]}).output;
+        },
+        in);
+  }
+}
+
+TEST_CASE("sparse ops: results do not depend on the thread split under the sparse plan") {
+  const SparsePlanOverride force(SparsePlan::sparse);
+  Generator gen(9);
+  const Tensor x = Tensor::randn({64, 48}, gen);
+  const Tensor w = masked(Tensor::randn({40, 48}, gen), 0.2, 6);
+  const std::vector<float> whole = linear(x, w).to_vector();
+  const GrainOverride split(1);
+  CHECK(linear(x, w).to_vector() == whole);
+}
+
+TEST_CASE("sparse ops: changing a weight's mask between forward and backward is an error naming the op") {
+  Generator gen(10);
+  Tensor x = Tensor::randn({2, 4}, gen);
+  Tensor w = masked(Tensor::randn({3, 4}, gen), 0.5, 7);
+  w.set_requires_grad(true);
+  const Tensor y = sum(linear(x, w));
+  w.set_mask(random_mask(12, 0.25, 8));
+  try {
+    y.backward();
+    FAIL("backward ran with a changed mask");
+  } catch (const AutogradError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("LinearBackward") != std::string::npos);
+    CHECK(message.find("mask") != std::string::npos);
+    CHECK(message.find("(3, 4)") != std::string::npos);
+  }
+}
+
+TEST_CASE("sparse ops: reshape keeps a weight's mask and narrow slices it (Note [Mask invariants] 8)") {
+  Generator gen(11);
+  const Tensor w = masked(Tensor::randn({6, 4}, gen), 0.5, 9);
+  CHECK(reshape(w, {4, 6}).mask() == w.mask());
+  CHECK(w.view(Shape{24}).mask() == w.mask());
+  CHECK(narrow(w, 0, 0, 6).mask() == w.mask());
+  for (const auto& [axis, start, length] : {std::tuple{0, 2, 3}, std::tuple{1, 1, 2}}) {
+    const Tensor part = narrow(w, axis, start, length);
+    REQUIRE(part.mask());
+    const std::vector<float> values = part.to_vector();
+    const int64_t cols = part.size(1);
+    for (int64_t i = 0; i < part.numel(); ++i) {
+      const int64_t r = i / cols + (axis == 0 ? start : 0), c = i % cols + (axis == 1 ? start : 0);
+      CHECK(part.mask()->live(i) == w.mask()->live(r * 4 + c));
+    }
+    CHECK(narrow(w, axis, start, length).mask() == part.mask());  // the slice is cached
+  }
+  // A product with a row slice of a masked weight (the attention projections) runs masked.
+  const Tensor x = Tensor::randn({3, 4}, gen);
+  const SparsePlanOverride force(SparsePlan::sparse);
+  Tensor dense_rows = narrow(w, 0, 2, 3).clone();
+  dense_rows.set_mask(nullptr);
+  const std::vector<float> a = linear(x, narrow(w, 0, 2, 3)).to_vector(), b = linear(x, dense_rows).to_vector();
+  for (size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-6));
+}
