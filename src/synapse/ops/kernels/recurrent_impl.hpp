@@ -1,6 +1,6 @@
 #pragma once
 // The vectorised recurrent kernels (recurrent_kernels.hpp), written once on GCC/Clang vector types of
-// L floats and compiled by recurrent_kernels_avx2.cpp (L = 8) and recurrent_kernels_avx512.cpp
+// L floats and compiled by recurrent_avx2.cpp (L = 8) and recurrent_avx512.cpp
 // (L = 16) with only their own ISA flags (Note [Kernel dispatch]). Everything here has internal
 // linkage (an unnamed namespace), so each unit keeps its own copy and the linker can never hand wide
 // code to a baseline caller; nothing from std:: that could be emitted out of line is used.
@@ -328,7 +328,7 @@ void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* d
 
 // The table of one instruction set: L floats per vector, MR rows per matmul micro-kernel.
 template <int L, int MR>
-RecurrentKernels make_recurrent_table(Isa isa) {
+RecurrentKernels make_recurrent_kernels(Isa isa) {
   return {isa,
           2 * L,
           matmul_packed<L, MR>,
