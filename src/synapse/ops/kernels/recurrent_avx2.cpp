@@ -5,7 +5,7 @@
 namespace syn::kernels::avx2 {
 
 const RecurrentKernels& recurrent_kernels() {
-  static const RecurrentKernels table = make_recurrent_kernels<8, 6>(Isa::avx2);
+  static const RecurrentKernels table = make_recurrent_kernels<simd::Avx2Arch, 6>(Isa::avx2);
   return table;
 }
 

@@ -5,7 +5,7 @@
 namespace syn::kernels::avx512 {
 
 const RecurrentKernels& recurrent_kernels() {
-  static const RecurrentKernels table = make_recurrent_kernels<16, 8>(Isa::avx512);
+  static const RecurrentKernels table = make_recurrent_kernels<simd::Avx512Arch, 8>(Isa::avx512);
   return table;
 }
 
