@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "bench_main.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace {
 
 using syn::Isa;
 using syn::kernels::BinaryFn;
-using syn::kernels::KernelTable;
+using syn::kernels::ElementwiseKernels;
 using syn::kernels::UnaryFn;
 
 // Inputs in [-6, 6]: the range activations see, covering every branch of the approximations.
@@ -52,19 +52,19 @@ void run_binary(benchmark::State& state, BinaryFn fn, int64_t n) {
 
 struct Unary {
   const char* name;
-  UnaryFn KernelTable::*fn;
+  UnaryFn ElementwiseKernels::*fn;
 };
 struct Binary {
   const char* name;
-  BinaryFn KernelTable::*fn;
+  BinaryFn ElementwiseKernels::*fn;
 };
 
 void register_all() {
-  const Binary binaries[] = {{"add", &KernelTable::add}, {"mul", &KernelTable::mul}};
-  const Unary unaries[] = {{"exp", &KernelTable::exp},
-                           {"tanh", &KernelTable::tanh},
-                           {"sigmoid", &KernelTable::sigmoid},
-                           {"gelu", &KernelTable::gelu}};
+  const Binary binaries[] = {{"add", &ElementwiseKernels::add}, {"mul", &ElementwiseKernels::mul}};
+  const Unary unaries[] = {{"exp", &ElementwiseKernels::exp},
+                           {"tanh", &ElementwiseKernels::tanh},
+                           {"sigmoid", &ElementwiseKernels::sigmoid},
+                           {"gelu", &ElementwiseKernels::gelu}};
   const int64_t sizes[] = {4096, 65536, 1048576};
   auto name = [](const char* kernel, Isa isa, int64_t n) {
     return std::string("BM_") + kernel + "/" + syn::isa_name(isa) + "/" + std::to_string(n);
@@ -72,14 +72,14 @@ void register_all() {
   for (const Binary& k : binaries)
     for (Isa isa : syn::supported_isas())
       for (int64_t n : sizes) {
-        const BinaryFn fn = syn::kernels::table_for(isa)->*k.fn;
+        const BinaryFn fn = syn::kernels::elementwise_kernels_for(isa)->*k.fn;
         benchmark::RegisterBenchmark(name(k.name, isa, n).c_str(),
                                      [fn, n](benchmark::State& s) { run_binary(s, fn, n); });
       }
   for (const Unary& k : unaries)
     for (Isa isa : syn::supported_isas())
       for (int64_t n : sizes) {
-        const UnaryFn fn = syn::kernels::table_for(isa)->*k.fn;
+        const UnaryFn fn = syn::kernels::elementwise_kernels_for(isa)->*k.fn;
         benchmark::RegisterBenchmark(name(k.name, isa, n).c_str(),
                                      [fn, n](benchmark::State& s) { run_unary(s, fn, n); });
       }

@@ -14,7 +14,9 @@ if(SYN_SANITIZE)
 endif()
 
 # syn_isa_sources(SRC...): the instruction-set flags of files named *_avx512.cpp / *_avx2.cpp (for the
-# library folders below and for benchmark helpers such as bench/peak_fma_avx512.cpp).
+# library folders below and for benchmark helpers such as bench/peak_fma_avx512.cpp). Every -m flag
+# here has its CPU feature in isa_features() (src/synapse/core/cpu_features.cpp), which cpu_supports()
+# checks before any such code runs: change both lists together (Note [Kernel dispatch]).
 function(syn_isa_sources)
   foreach(_src IN LISTS ARGN)
     if(_src MATCHES "_avx512\\.cpp$")

@@ -1,4 +1,4 @@
-// Every KernelTable kernel on every instruction set this CPU runs, against the scalar reference
+// Every ElementwiseKernels kernel on every instruction set this CPU runs, against the scalar reference
 // (Note [Kernel contract]): tails, unaligned pointers, aliasing, special values, accumulation,
 // reductions, independence from the range start, and a dense sweep for the accuracy bounds.
 #include <doctest/doctest.h>
@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "synapse/core/error.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 using namespace syn;
-using kernels::KernelTable;
+using kernels::ElementwiseKernels;
 
 namespace {
 
@@ -38,11 +38,14 @@ constexpr Tol kTanhSigmoidSoftplus{3.6e-7, kDenormMin};
 constexpr Tol kGelu{6e-7, 6e-8};
 constexpr Tol kGeluGrad{1.5e-6, 1.5e-7};
 
+// The scalar reference table, the oracle.
+const ElementwiseKernels& scalar_table() { return *kernels::elementwise_kernels_for(Isa::scalar); }
+
 // The vectorised tables this CPU runs.
-std::vector<const KernelTable*> vector_tables() {
-  std::vector<const KernelTable*> out;
+std::vector<const ElementwiseKernels*> vector_tables() {
+  std::vector<const ElementwiseKernels*> out;
   for (Isa isa : supported_isas())
-    if (isa != Isa::scalar) out.push_back(kernels::table_for(isa));
+    if (isa != Isa::scalar) out.push_back(kernels::elementwise_kernels_for(isa));
   return out;
 }
 
@@ -144,61 +147,61 @@ struct Case {
   Tol tol;
   bool accumulates;  // gx += ..., acc += ..., y += ...
   bool b_is_grad;    // b is an upstream gradient (powers of two)
-  std::function<void(const KernelTable&, const float* a, const float* b, float* out, int64_t n)> run;
+  std::function<void(const ElementwiseKernels&, const float* a, const float* b, float* out, int64_t n)> run;
 };
 
 std::vector<Case> elementwise_cases() {
-  using T = const KernelTable&;
+  using T = const ElementwiseKernels&;
   using P = const float*;
   std::vector<Case> cases;
-  auto binary = [&](const char* name, kernels::BinaryFn KernelTable::*fn) {
+  auto binary = [&](const char* name, kernels::BinaryFn ElementwiseKernels::*fn) {
     cases.push_back(
         {name, kExact, false, false, [fn](T t, P a, P b, float* y, int64_t n) { (t.*fn)(a, b, y, n); }});
   };
-  binary("add", &KernelTable::add);
-  binary("sub", &KernelTable::sub);
-  binary("mul", &KernelTable::mul);
-  binary("div", &KernelTable::div);
-  auto with_scalar = [&](const char* name, kernels::ScalarFn KernelTable::*fn, float s, Tol tol) {
+  binary("add", &ElementwiseKernels::add);
+  binary("sub", &ElementwiseKernels::sub);
+  binary("mul", &ElementwiseKernels::mul);
+  binary("div", &ElementwiseKernels::div);
+  auto with_scalar = [&](const char* name, kernels::ScalarFn ElementwiseKernels::*fn, float s, Tol tol) {
     cases.push_back({std::string(name) + "(" + describe(s) + ")", tol, false, false,
                      [fn, s](T t, P a, P, float* y, int64_t n) { (t.*fn)(a, s, y, n); }});
   };
   for (float s : {1.5f, -0.f, kNan, kInf}) {
-    with_scalar("add_scalar", &KernelTable::add_scalar, s, kExact);
-    with_scalar("mul_scalar", &KernelTable::mul_scalar, s, kExact);
-    with_scalar("max_scalar", &KernelTable::max_scalar, s, kExact);
-    with_scalar("min_scalar", &KernelTable::min_scalar, s, kExact);
+    with_scalar("add_scalar", &ElementwiseKernels::add_scalar, s, kExact);
+    with_scalar("mul_scalar", &ElementwiseKernels::mul_scalar, s, kExact);
+    with_scalar("max_scalar", &ElementwiseKernels::max_scalar, s, kExact);
+    with_scalar("min_scalar", &ElementwiseKernels::min_scalar, s, kExact);
   }
   for (float s : {0.f, 1.f, 2.f, 0.5f, -1.f, kNan, kInf, -kInf}) {
     const bool exact = s != 2.f && s != 0.5f;  // only these two round differently from powf
-    with_scalar("pow_scalar", &KernelTable::pow_scalar, s, exact ? kExact : kExpLogPow);
+    with_scalar("pow_scalar", &ElementwiseKernels::pow_scalar, s, exact ? kExact : kExpLogPow);
   }
   for (float s : {3.f, -2.f, 1.7f, -2.5f, 1.f / 3.f, 1e10f})
-    with_scalar("pow_scalar", &KernelTable::pow_scalar, s, kExact);
-  auto unary = [&](const char* name, kernels::UnaryFn KernelTable::*fn, Tol tol) {
+    with_scalar("pow_scalar", &ElementwiseKernels::pow_scalar, s, kExact);
+  auto unary = [&](const char* name, kernels::UnaryFn ElementwiseKernels::*fn, Tol tol) {
     cases.push_back({name, tol, false, false, [fn](T t, P a, P, float* y, int64_t n) { (t.*fn)(a, y, n); }});
   };
-  unary("neg", &KernelTable::neg, kExact);
-  unary("abs", &KernelTable::abs, kExact);
-  unary("sqrt", &KernelTable::sqrt, kExact);
-  unary("relu", &KernelTable::relu, kExact);
-  unary("exp", &KernelTable::exp, kExpLogPow);
-  unary("log", &KernelTable::log, kExpLogPow);
-  unary("tanh", &KernelTable::tanh, kTanhSigmoidSoftplus);
-  unary("sigmoid", &KernelTable::sigmoid, kTanhSigmoidSoftplus);
-  unary("softplus", &KernelTable::softplus, kTanhSigmoidSoftplus);
-  unary("gelu", &KernelTable::gelu, kGelu);
-  unary("gelu_tanh", &KernelTable::gelu_tanh, kGelu);
-  auto grad = [&](const char* name, kernels::GradFn KernelTable::*fn, Tol tol) {
+  unary("neg", &ElementwiseKernels::neg, kExact);
+  unary("abs", &ElementwiseKernels::abs, kExact);
+  unary("sqrt", &ElementwiseKernels::sqrt, kExact);
+  unary("relu", &ElementwiseKernels::relu, kExact);
+  unary("exp", &ElementwiseKernels::exp, kExpLogPow);
+  unary("log", &ElementwiseKernels::log, kExpLogPow);
+  unary("tanh", &ElementwiseKernels::tanh, kTanhSigmoidSoftplus);
+  unary("sigmoid", &ElementwiseKernels::sigmoid, kTanhSigmoidSoftplus);
+  unary("softplus", &ElementwiseKernels::softplus, kTanhSigmoidSoftplus);
+  unary("gelu", &ElementwiseKernels::gelu, kGelu);
+  unary("gelu_tanh", &ElementwiseKernels::gelu_tanh, kGelu);
+  auto grad = [&](const char* name, kernels::GradFn ElementwiseKernels::*fn, Tol tol) {
     cases.push_back(
         {name, tol, true, true, [fn](T t, P a, P b, float* gx, int64_t n) { (t.*fn)(a, b, gx, n); }});
   };
-  grad("relu_backward", &KernelTable::relu_backward, kExact);
-  grad("sigmoid_backward", &KernelTable::sigmoid_backward, kExact);
-  grad("tanh_backward", &KernelTable::tanh_backward, kExact);
-  grad("softplus_backward", &KernelTable::softplus_backward, kTanhSigmoidSoftplus);
-  grad("gelu_backward", &KernelTable::gelu_backward, kGeluGrad);
-  grad("gelu_tanh_backward", &KernelTable::gelu_tanh_backward, kGeluGrad);
+  grad("relu_backward", &ElementwiseKernels::relu_backward, kExact);
+  grad("sigmoid_backward", &ElementwiseKernels::sigmoid_backward, kExact);
+  grad("tanh_backward", &ElementwiseKernels::tanh_backward, kExact);
+  grad("softplus_backward", &ElementwiseKernels::softplus_backward, kTanhSigmoidSoftplus);
+  grad("gelu_backward", &ElementwiseKernels::gelu_backward, kGeluGrad);
+  grad("gelu_tanh_backward", &ElementwiseKernels::gelu_tanh_backward, kGeluGrad);
   cases.push_back({"mul_add", kExact, true, false,
                    [](T t, P a, P b, float* acc, int64_t n) { t.mul_add(a, b, acc, n); }});
   for (float alpha : {0.75f, -3.f, kNan})
@@ -213,12 +216,12 @@ std::vector<Case> elementwise_cases() {
 // Runs `c` on the scalar table and on `table` with the same inputs; accumulating kernels start
 // from the same `out` values. Accumulating outputs are compared with gradient tolerances scaled
 // by nothing: gy is a power of two and the start values are exact, so the bound is f''s.
-void check_case(const Case& c, const KernelTable& table, int64_t n, uint32_t seed) {
+void check_case(const Case& c, const ElementwiseKernels& table, int64_t n, uint32_t seed) {
   const Buffer a = make_input(n, seed), b = c.b_is_grad ? make_grad(n, seed + 1) : make_input(n, seed + 1);
   // Accumulators start at 0 so that the sum is the kernel's own value, compared with its bound.
   Buffer ref(n), got(n);
   for (int64_t i = 0; i < n; ++i) ref[i] = got[i] = 0.f;
-  c.run(kernels::scalar_table(), a.data(), b.data(), ref.data(), n);
+  c.run(scalar_table(), a.data(), b.data(), ref.data(), n);
   c.run(table, a.data(), b.data(), got.data(), n);
   const std::string what = c.name + " [" + isa_name(table.isa) + ", n=" + std::to_string(n) + "]";
   expect_match(what, a, ref, got, c.tol);
@@ -228,7 +231,7 @@ void check_case(const Case& c, const KernelTable& table, int64_t n, uint32_t see
 }  // namespace
 
 TEST_CASE("elementwise kernels: every ISA matches the scalar reference, tails and unaligned pointers") {
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (const Case& c : elementwise_cases())
       for (int64_t n : {0, 1, 3, 15, 16, 17, 31, 33, 1000 + 7})
         check_case(c, *table, n, static_cast<uint32_t>(n + 7));
@@ -240,7 +243,7 @@ TEST_CASE("elementwise kernels: special values on every ISA") {
   Buffer x(n);
   for (int64_t i = 0; i < n; ++i) x[i] = sv[static_cast<size_t>(i)];
   const Buffer g = make_grad(n, 5);
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (const Case& c : elementwise_cases()) {
       // Every special value as the first operand, against a plain second operand and vice versa.
       for (int order = 0; order < 2; ++order) {
@@ -249,7 +252,7 @@ TEST_CASE("elementwise kernels: special values on every ISA") {
         const Buffer& b = c.b_is_grad ? g : (order == 0 ? other : x);
         Buffer ref(n), got(n);
         for (int64_t i = 0; i < n; ++i) ref[i] = got[i] = 0.f;
-        c.run(kernels::scalar_table(), a.data(), b.data(), ref.data(), n);
+        c.run(scalar_table(), a.data(), b.data(), ref.data(), n);
         c.run(*table, a.data(), b.data(), got.data(), n);
         expect_match(c.name + " specials [" + isa_name(table->isa) + ", order " + std::to_string(order) + "]",
                      order == 0 ? x : b, ref, got, c.tol);
@@ -261,10 +264,10 @@ TEST_CASE("elementwise kernels: NaN propagates through relu, max, min, clamp and
   const float in[] = {kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan,
                       kNan, kNan, kNan, kNan, kNan, kNan, kNan, kNan};
   constexpr int64_t n = 17;
-  for (const KernelTable* table : vector_tables()) {
+  for (const ElementwiseKernels* table : vector_tables()) {
     float y[n];
-    for (auto fn : {&KernelTable::relu, &KernelTable::exp, &KernelTable::tanh, &KernelTable::sigmoid,
-                    &KernelTable::gelu, &KernelTable::gelu_tanh, &KernelTable::softplus, &KernelTable::log}) {
+    for (auto fn : {&ElementwiseKernels::relu, &ElementwiseKernels::exp, &ElementwiseKernels::tanh, &ElementwiseKernels::sigmoid,
+                    &ElementwiseKernels::gelu, &ElementwiseKernels::gelu_tanh, &ElementwiseKernels::softplus, &ElementwiseKernels::log}) {
       (table->*fn)(in, y, n);
       for (float v : y) CHECK(std::isnan(v));
     }
@@ -278,13 +281,13 @@ TEST_CASE("elementwise kernels: NaN propagates through relu, max, min, clamp and
 }
 
 TEST_CASE("elementwise kernels: outputs may alias inputs exactly (y == x)") {
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (const Case& c : elementwise_cases()) {
       const int64_t n = 1000 + 7;
       const Buffer b = c.b_is_grad ? make_grad(n, 3) : make_input(n, 3);
       Buffer ref = make_input(n, 2), got(ref);
       const Buffer in(ref);
-      c.run(kernels::scalar_table(), ref.data(), b.data(), ref.data(), n);
+      c.run(scalar_table(), ref.data(), b.data(), ref.data(), n);
       c.run(*table, got.data(), b.data(), got.data(), n);
       expect_match(c.name + " in place [" + isa_name(table->isa) + "]", in, ref, got, c.tol);
     }
@@ -292,7 +295,7 @@ TEST_CASE("elementwise kernels: outputs may alias inputs exactly (y == x)") {
 
 TEST_CASE("elementwise kernels: accumulating kernels add to what is there") {
   // out = start + (value with start 0), rounded once: the kernels add in a separate final step.
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (const Case& c : elementwise_cases()) {
       if (!c.accumulates) continue;
       const int64_t n = 1000 + 7;
@@ -310,7 +313,7 @@ TEST_CASE("elementwise kernels: accumulating kernels add to what is there") {
 
 TEST_CASE("elementwise kernels: element i does not depend on where the range starts") {
   // Note [Determinism]: computing [3, n) alone must give bitwise what [0, n) gave there.
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (const Case& c : elementwise_cases())
       for (int64_t n : {40, 1000 + 7}) {
         const Buffer a = make_input(n, 21), b = c.b_is_grad ? make_grad(n, 22) : make_input(n, 22);
@@ -342,7 +345,7 @@ void check_sum(const std::string& what, float got, const ExactSum& exact, int64_
 }  // namespace
 
 TEST_CASE("reductions: sum, max, dot and sum_sq_diff on random data within the summation bound") {
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (int64_t n : {0, 1, 3, 15, 16, 17, 31, 33, 1000 + 7, 4096, 4096 + 13}) {
       const std::string at = std::string(" [") + isa_name(table->isa) + ", n=" + std::to_string(n) + "]";
       const Buffer a = make_input(n, 31, false), b = make_input(n, 32, false);
@@ -359,13 +362,13 @@ TEST_CASE("reductions: sum, max, dot and sum_sq_diff on random data within the s
       check_sum("dot" + at, table->dot(a.data(), b.data(), n), dot, n);
       check_sum("sum_sq_diff" + at, table->sum_sq_diff(a.data(), mean, n), ssd, n);
       CHECK_MESSAGE(table->max(a.data(), n) == max, "max" << at);
-      CHECK_MESSAGE(table->max(a.data(), n) == kernels::scalar_table().max(a.data(), n),
+      CHECK_MESSAGE(table->max(a.data(), n) == scalar_table().max(a.data(), n),
                     "max vs scalar" << at);
     }
 }
 
 TEST_CASE("reductions: a NaN anywhere (body or tail) gives NaN; infinities are kept") {
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (int64_t n : {1, 17, 1000 + 7})
       for (int64_t pos : {int64_t{0}, n / 2, n - 1}) {
         Buffer a = make_input(n, 41, false);
@@ -384,7 +387,7 @@ TEST_CASE("reductions: a NaN anywhere (body or tail) gives NaN; infinities are k
 }
 
 TEST_CASE("reductions: empty input gives the neutral element") {
-  for (const KernelTable* table : vector_tables()) {
+  for (const ElementwiseKernels* table : vector_tables()) {
     const float x = 1.f;
     CHECK(table->sum(&x, 0) == 0.f);
     CHECK(table->max(&x, 0) == -kInf);
@@ -401,32 +404,26 @@ TEST_CASE("accuracy: dense sweep over all float magnitudes within the Note [Kern
   const auto n = static_cast<int64_t>(values.size());
   Buffer x(n), ones(n);
   for (int64_t i = 0; i < n; ++i) x[i] = values[static_cast<size_t>(i)], ones[i] = 1.f;
-  for (const KernelTable* table : vector_tables())
+  for (const ElementwiseKernels* table : vector_tables())
     for (const Case& c : elementwise_cases()) {
       if (c.tol.rel == 0) continue;  // exact kernels are covered bitwise above
       Buffer ref(n), got(n);
       for (int64_t i = 0; i < n; ++i) ref[i] = got[i] = 0.f;
       const Buffer& b = c.b_is_grad ? ones : x;
-      c.run(kernels::scalar_table(), x.data(), b.data(), ref.data(), n);
+      c.run(scalar_table(), x.data(), b.data(), ref.data(), n);
       c.run(*table, x.data(), b.data(), got.data(), n);
       expect_match(c.name + " sweep [" + isa_name(table->isa) + "]", x, ref, got, c.tol);
     }
 }
 
-TEST_CASE("dispatch: table_for gives each supported ISA its own table, SYN_ISA values are checked") {
+TEST_CASE("elementwise kernels: each supported ISA has its own table") {
   for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}) {
-    const KernelTable* table = kernels::table_for(isa);
+    const ElementwiseKernels* table = kernels::elementwise_kernels_for(isa);
     if (cpu_supports(isa)) {
       REQUIRE(table != nullptr);
       CHECK(table->isa == isa);
-      CHECK(&kernels::select_table(isa_name(isa)) == table);
     } else {
       CHECK(table == nullptr);
-      CHECK_THROWS_AS(kernels::select_table(isa_name(isa)), ValueError);
     }
   }
-  CHECK(kernels::select_table(nullptr).isa == best_isa());
-  CHECK(kernels::select_table("").isa == best_isa());
-  CHECK_THROWS_AS(kernels::select_table("avx9000"), ValueError);
-  CHECK_THROWS_AS(kernels::select_table("AVX2"), ValueError);
 }

@@ -19,7 +19,7 @@
 #include "synapse/core/tape.hpp"
 #include "synapse/ops/attention.hpp"
 #include "synapse/ops/attention_composed.hpp"
-#include "synapse/ops/kernels/attention.hpp"
+#include "synapse/ops/kernels/attention_kernels.hpp"
 
 using namespace syn;
 using namespace syn::testing;

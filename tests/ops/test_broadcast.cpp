@@ -13,7 +13,7 @@
 #include "synapse/ops/broadcast.hpp"
 #include "synapse/ops/broadcast_layout.hpp"
 #include "synapse/ops/elementwise.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 using namespace syn;
 using namespace syn::testing;
@@ -67,7 +67,7 @@ TEST_CASE("the binary driver matches a naive loop on every path, bitwise, with 1
       {Shape{9, 6}, Shape{6}},         {Shape{9, 6}, Shape{9, 1}},          {Shape{9, 1}, Shape{1, 6}},
       {Shape{3, 1, 5}, Shape{4, 5}},   {Shape{2, 3, 1, 5}, Shape{3, 4, 1}}, {Shape{1, 6}, Shape{4, 3, 6}},
       {Shape{1, 4, 1}, Shape{5, 1, 3}}};
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   for (const auto& [sa, sb] : cases) {
     const Tensor a = constant(sa, 1), b = constant(sb, 2);
     const Shape out = broadcast_shapes("test", sa, sb);
@@ -114,7 +114,7 @@ TEST_CASE("sum_to sums over the broadcast axes") {
 }
 
 TEST_CASE("sum_to adds fixed blocks in index order (Note [Reduction order])") {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   const int64_t n = 2 * kReduceBlock + 37;
   // Leading axis: (n, 3) -> (3), blocks of rows accumulated into partial rows.
   const Tensor rows = constant(Shape{n, 3}, 4);

@@ -10,7 +10,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/core/parallel.hpp"
 #include "synapse/core/tape.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 #include "synapse/ops/reduce.hpp"
 
 using namespace syn;
@@ -179,7 +179,7 @@ TEST_CASE("var: unbiased by default, biased on request; one element unbiased is 
 }
 
 TEST_CASE("sum adds fixed blocks in index order (Note [Reduction order])") {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   const int64_t n = 3 * kReduceBlock + 5;
   const Tensor x = random_input(Shape{n}, 33);
   float total = 0.f;

@@ -6,7 +6,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/core/mask.hpp"
 #include "synapse/core/parallel.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace syn::nn {
 namespace {
@@ -49,7 +49,7 @@ double square(double a) { return a * a; }
 void scale(Entries& e, float coef) {
   float* g = e.grad.mutable_data();
   if (!e.live) {
-    const auto mul_scalar = kernels::active().mul_scalar;
+    const auto mul_scalar = kernels::elementwise_kernels().mul_scalar;
     parallel_for(e.n, kGrain, [&](int64_t b, int64_t end) { mul_scalar(g + b, coef, g + b, end - b); });
     return;
   }
@@ -99,7 +99,7 @@ double clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, doubl
 void clip_grad_value_(const std::vector<Tensor>& params, double clip_value) {
   SYN_CHECK_T(ValueError, clip_value >= 0, "clip_grad_value_: clip_value must be >= 0, got ", clip_value);
   const float hi = static_cast<float>(clip_value), lo = -hi;
-  const auto clamp = kernels::active().clamp;
+  const auto clamp = kernels::elementwise_kernels().clamp;
   for (const Tensor& p : params) {
     Tensor grad = p.grad();
     if (!grad.defined()) continue;

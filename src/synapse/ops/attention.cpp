@@ -7,7 +7,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/core/node.hpp"
 #include "synapse/core/parallel.hpp"
-#include "synapse/ops/kernels/attention.hpp"
+#include "synapse/ops/kernels/attention_kernels.hpp"
 
 namespace syn {
 namespace {

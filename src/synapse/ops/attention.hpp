@@ -1,5 +1,5 @@
 #pragma once
-// Scaled-dot-product attention, fused (Note [Fused attention] in ops/kernels/attention.hpp).
+// Scaled-dot-product attention, fused (Note [Fused attention] in ops/kernels/attention_kernels.hpp).
 #include <optional>
 
 #include "synapse/core/tensor.hpp"

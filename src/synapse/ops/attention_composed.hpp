@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <vector>
 
-#include "synapse/ops/kernels/attention.hpp"
+#include "synapse/ops/kernels/attention_kernels.hpp"
 
 namespace syn {
 
-// Shapes as in ops/kernels/attention.hpp; probs: (heads, tq, tk), kept for the backward pass.
+// Shapes as in ops/kernels/attention_kernels.hpp; probs: (heads, tq, tk), kept for the backward pass.
 void composed_attention_forward(const kernels::AttentionDims& dims, int64_t heads, const float* q,
                                 const float* k, const float* v, float* out, std::vector<float>& probs);
 // Writes dq, dk, dv (all three).

@@ -41,7 +41,7 @@ struct BatchNormBackward : Node {
     float* gx = needs_grad(0) ? grad_buffer(0).mutable_data() : nullptr;
     float* gw = needs_grad(1) ? grad_buffer(1).mutable_data() : nullptr;
     float* gb = needs_grad(2) ? grad_buffer(2).mutable_data() : nullptr;
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     const int64_t l = s.l;
     parallel_for(s.c, s.grain(), [&](int64_t c0, int64_t c1) {
       std::vector<float> tmp(static_cast<size_t>(l));
@@ -109,7 +109,7 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
   const float* rm = running_mean.defined() ? running_mean.data() : nullptr;
   const float* rv = running_var.defined() ? running_var.data() : nullptr;
   float* py = y.mutable_data();
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   const int64_t l = s.l;
   parallel_for(s.c, s.grain(), [&](int64_t c0, int64_t c1) {
     for (int64_t ic = c0; ic < c1; ++ic) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "synapse/core/parallel.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace syn::detail {
 
@@ -19,25 +19,25 @@ float blocked_reduce(int64_t n, BlockFn block) {
 
 // x: (n,) -> sum_i x[i]
 inline float blocked_sum(const float* x, int64_t n) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   return blocked_reduce(n, [&](int64_t b, int64_t len) { return k.sum(x + b, len); });
 }
 
 // a, b: (n,) -> sum_i a[i] * b[i]
 inline float blocked_dot(const float* a, const float* b, int64_t n) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   return blocked_reduce(n, [&](int64_t i, int64_t len) { return k.dot(a + i, b + i, len); });
 }
 
 // x: (n,) -> sum_i (x[i] - mean)^2
 inline float blocked_sum_sq_diff(const float* x, float mean, int64_t n) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   return blocked_reduce(n, [&](int64_t b, int64_t len) { return k.sum_sq_diff(x + b, mean, len); });
 }
 
 // x: (rows, cols)  out: (cols,)  out[c] += sum_r x[r, c], rows added in order.
 inline void add_column_sums(const float* x, int64_t rows, int64_t cols, float* out) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   parallel_for(cols, std::max<int64_t>(1, kReduceBlock / std::max<int64_t>(rows, 1)),
                [&](int64_t c0, int64_t c1) {
                  for (int64_t r = 0; r < rows; ++r) k.add(out + c0, x + r * cols + c0, out + c0, c1 - c0);
@@ -46,7 +46,7 @@ inline void add_column_sums(const float* x, int64_t rows, int64_t cols, float* o
 
 // a, b: (rows, cols)  out: (cols,)  out[c] += sum_r a[r, c] * b[r, c], rows added in order.
 inline void add_column_dots(const float* a, const float* b, int64_t rows, int64_t cols, float* out) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   parallel_for(cols, std::max<int64_t>(1, kReduceBlock / std::max<int64_t>(rows, 1)),
                [&](int64_t c0, int64_t c1) {
                  for (int64_t r = 0; r < rows; ++r)

@@ -6,7 +6,7 @@
 
 #include "synapse/core/parallel.hpp"
 #include "synapse/ops/broadcast.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 #include "synapse/ops/unary_helpers.hpp"
 
 namespace syn::detail {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "synapse/core/tensor.hpp"
-#include "synapse/ops/kernels/kernel_table.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace syn::detail {
 

@@ -34,7 +34,7 @@ struct DropoutBackward : Node {
   Tensor keep_scale;
   const char* name() const override { return "DropoutBackward"; }
   void backward(const std::vector<Tensor>& grads) override {
-    if (needs_grad(0)) detail::map_grad(keep_scale, grads[0], grad_buffer(0), kernels::active().mul_add);
+    if (needs_grad(0)) detail::map_grad(keep_scale, grads[0], grad_buffer(0), kernels::elementwise_kernels().mul_add);
   }
 };
 
@@ -48,7 +48,7 @@ Tensor dropout(const Tensor& x, float p, bool training, Generator& gen) {
   const float* px = x.data();
   const float* pm = keep_scale.data();
   float* py = y.mutable_data();
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   parallel_for(x.numel(), detail::kElementwiseGrain,
                [&](int64_t b, int64_t e) { k.mul(px + b, pm + b, py + b, e - b); });
   if (auto* node = record<DropoutBackward>({&x}, {&y})) node->keep_scale = std::move(keep_scale);

@@ -11,9 +11,9 @@ namespace syn {
 namespace {
 
 using detail::broadcast_binary;
-using kernels::KernelTable;
+using kernels::ElementwiseKernels;
 
-const KernelTable& table() { return kernels::active(); }
+const ElementwiseKernels& table() { return kernels::elementwise_kernels(); }
 
 // y = a^b elementwise through libm: the kernel table has only the constant-exponent pow.
 void pow_kernel(const float* a, const float* b, float* y, int64_t n) {

@@ -12,9 +12,9 @@
 namespace syn {
 namespace {
 
-using kernels::KernelTable;
+using kernels::ElementwiseKernels;
 
-const KernelTable& table() { return kernels::active(); }
+const ElementwiseKernels& table() { return kernels::elementwise_kernels(); }
 
 // gx[i] += t[i], where terms(begin, len, t) writes t[0, len) for elements [begin, begin + len).
 template <class Terms>

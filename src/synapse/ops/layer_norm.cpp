@@ -20,7 +20,7 @@ Tensor normalized(const float* x, const std::vector<float>& mean, const std::vec
   const int64_t rows = static_cast<int64_t>(mean.size());
   Tensor xhat = Tensor::empty(Shape{rows, d});
   float* p = xhat.mutable_data();
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   parallel_for(rows, row_grain(d), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       k.add_scalar(x + r * d, -mean[r], p + r * d, d);
@@ -40,7 +40,7 @@ struct LayerNormBackward : Node {
   void backward(const std::vector<Tensor>& grads) override {
     const int64_t rows = static_cast<int64_t>(mean.size());
     const float* gy = grads[0].data();
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     Tensor xhat;
     if (needs_grad(0) || needs_grad(1)) xhat = normalized(x.get(*this).data(), mean, rstd, d);
     if (needs_grad(0)) {
@@ -92,7 +92,7 @@ Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& 
   const float* pw = weight.defined() ? weight.data() : nullptr;
   const float* pb = bias.defined() ? bias.data() : nullptr;
   float* py = y.mutable_data();
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   parallel_for(rows, row_grain(d), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = px + r * d;

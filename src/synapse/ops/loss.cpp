@@ -23,7 +23,7 @@ struct LossSpec {
   float delta = 0.f;  // huber only
 };
 
-const kernels::KernelTable& table() { return kernels::active(); }
+const kernels::ElementwiseKernels& table() { return kernels::elementwise_kernels(); }
 
 // t[0, len) holds d = pred - target; replaces it by the per-element losses.
 void losses(const LossSpec& s, float* t, int64_t len) {

@@ -68,7 +68,7 @@ void check_nonempty(const char* op, const Shape& shape, const Reduction& r) {
 
 // t: any shape -> t / c, elementwise, not recorded
 Tensor divide(const Tensor& t, float c) {
-  return detail::broadcast_binary("divide", t, Tensor::scalar(c), kernels::active().div);
+  return detail::broadcast_binary("divide", t, Tensor::scalar(c), kernels::elementwise_kernels().div);
 }
 
 // dx = g broadcast back over the reduced axes
@@ -118,7 +118,7 @@ struct VarBackward : Node {
   const char* name() const override { return "VarBackward"; }
   void backward(const std::vector<Tensor>& grads) override {
     if (!needs_grad(0)) return;
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     const Tensor diff = detail::broadcast_binary(name(), x.get(*this), mean, k.sub);
     const Tensor scaled = divide(grads[0], denominator / 2.f).view(keep);
     accumulate_grad(0, detail::broadcast_binary(name(), diff, scaled, k.mul));

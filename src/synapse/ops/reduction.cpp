@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "synapse/ops/broadcast_layout.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 #include "synapse/ops/unary_helpers.hpp"
 
 namespace syn::detail {
@@ -50,7 +50,7 @@ std::vector<float> reduce_contiguous(ReduceDims d, float init, float* y, Block&&
 // (0 + partial == partial).
 template <class Accumulate>
 void reduce_columns(ReduceDims d, float* y, Accumulate&& accumulate) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   const int64_t blocks = blocks_of(d.n), chunks = ceil_div(d.inner, kScratch);
   std::vector<float> partial(blocks > 1 ? static_cast<size_t>(d.outer * blocks * d.inner) : 0, 0.f);
   float* rows = partial.data();  // (outer, blocks, inner)
@@ -88,7 +88,7 @@ ReduceDims reduce_dims(const Shape& shape, int64_t first, int64_t last) {
 
 // x: (outer, n, inner) -> y: (outer, inner)
 void sum_middle(const float* x, ReduceDims d, float* y) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   if (d.inner == 1) {
     reduce_contiguous(
         d, 0.f, y, [&](int64_t o, int64_t begin, int64_t len) { return k.sum(x + o * d.n + begin, len); },
@@ -102,7 +102,7 @@ void sum_middle(const float* x, ReduceDims d, float* y) {
 
 // x: (outer, n, inner)  mean: (outer, inner) -> y: (outer, inner)
 void sum_sq_diff_middle(const float* x, const float* mean, ReduceDims d, float* y) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   if (d.inner == 1) {
     reduce_contiguous(
         d, 0.f, y,
@@ -122,7 +122,7 @@ void sum_sq_diff_middle(const float* x, const float* mean, ReduceDims d, float* 
 // x: (outer, n, inner) -> y, index: (outer, inner)
 void max_middle(const float* x, ReduceDims d, float* y, int64_t* index) {
   if (d.inner == 1) {
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     const std::vector<float> block_max = reduce_contiguous(
         d, -INFINITY, y,
         [&](int64_t o, int64_t begin, int64_t len) { return k.max(x + o * d.n + begin, len); }, nan_max);

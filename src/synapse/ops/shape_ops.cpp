@@ -61,7 +61,7 @@ struct NarrowBackward : Node {
     if (!needs_grad(0)) return;
     const float* g = grads[0].data();
     float* gx = grad_buffer(0).mutable_data();
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     parallel_for(outer, std::max<int64_t>(1, detail::kElementwiseGrain / std::max<int64_t>(width, 1)),
                  [&](int64_t o0, int64_t o1) {
                    for (int64_t o = o0; o < o1; ++o) {

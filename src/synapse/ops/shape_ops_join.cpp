@@ -25,7 +25,7 @@ struct JoinBackward : Node {
   const char* name() const override { return op; }
   void backward(const std::vector<Tensor>& grads) override {
     const float* g = grads[0].data();
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     for (int i = 0; i < num_inputs(); ++i) {
       if (!needs_grad(i)) continue;
       float* gx = grad_buffer(i).mutable_data();

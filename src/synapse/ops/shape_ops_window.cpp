@@ -44,7 +44,7 @@ struct PadReplicateBackward : Node {
     if (!needs_grad(0)) return;
     const float* g = grads[0].data();
     float* gx = grad_buffer(0).mutable_data();
-    const auto& k = kernels::active();
+    const auto& k = kernels::elementwise_kernels();
     const int64_t m = left + n + right;
     parallel_for(outer, std::max<int64_t>(1, detail::kElementwiseGrain / std::max<int64_t>(m * inner, 1)),
                  [&](int64_t o0, int64_t o1) {

@@ -42,7 +42,7 @@ void for_each_block(const Layout& l, F f) {
 
 // x, y: (n, inner) blocks; y = softmax(x) or log_softmax(x) along n.
 void forward_block(const float* x, float* y, const Layout& l, bool log, float* work) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   const int64_t n = l.n, in = l.inner;
   if (in == 1) {
     const float max = k.max(x, n);  // exact, so no blocking is needed
@@ -91,7 +91,7 @@ Tensor forward(const Tensor& x, const Layout& l, bool log) {
 // softmax:     gx += y * (gy - sum(gy * y))
 // log_softmax: gx += gy - exp(y) * sum(gy)
 void backward_block(const float* y, const float* gy, float* gx, const Layout& l, bool log, float* work) {
-  const auto& k = kernels::active();
+  const auto& k = kernels::elementwise_kernels();
   const int64_t n = l.n, in = l.inner;
   if (in == 1) {
     if (log) {

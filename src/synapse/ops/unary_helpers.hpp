@@ -2,7 +2,7 @@
 // Helpers for ops that apply a kernel elementwise in parallel chunks (Note [Determinism]).
 #include "synapse/core/parallel.hpp"
 #include "synapse/core/tensor.hpp"
-#include "synapse/ops/kernels/dispatch.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace syn::detail {
 

@@ -1,10 +1,12 @@
-// The avx2 kernel table: elementwise_impl.hpp instantiated for xsimd::fma3<xsimd::avx2>, compiled with
-// only this instruction set's flags (Note [Kernel dispatch]). Call only where cpu_supports(Isa::avx2).
+// The avx2 elementwise kernels: elementwise_impl.hpp instantiated for xsimd::fma3<xsimd::avx2>, compiled with only
+// this instruction set's flags (Note [Kernel dispatch]).
 #include "synapse/ops/kernels/elementwise_impl.hpp"
 
-namespace syn::kernels {
-const KernelTable& avx2_table() {
-  static const KernelTable table = simd::make_table<xsimd::fma3<xsimd::avx2>>(Isa::avx2);
+namespace syn::kernels::avx2 {
+
+const ElementwiseKernels& elementwise_kernels() {
+  static const ElementwiseKernels table = simd::make_elementwise_kernels<xsimd::fma3<xsimd::avx2>>(Isa::avx2);
   return table;
 }
-}  // namespace syn::kernels
+
+}  // namespace syn::kernels::avx2

@@ -1,12 +1,12 @@
 #pragma once
-// Every KernelTable entry, written once as a template on the xsimd arch tag `A` and instantiated by
+// Every ElementwiseKernels entry, written once as a template on the xsimd arch tag `A` and instantiated by
 // elementwise_sse2.cpp, elementwise_avx2.cpp and elementwise_avx512.cpp (Note [Kernel dispatch]).
 // All kernels here are templates on `A`, so each instruction set gets its own symbols.
 //
 // Loops run whole vectors, four at a time while they last; the last n % lanes elements are copied
 // into a padded stack buffer and go through the same vector code, so element i's value never
 // depends on n or on where the range starts (Note [Kernel contract]).
-#include "synapse/ops/kernels/kernel_table.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 #include "synapse/ops/kernels/simd_math.hpp"
 
 namespace syn::kernels::simd {
@@ -20,7 +20,7 @@ struct TailBuffer {
     for (int64_t k = 0; k < kLanes<A>; ++k) data[k] = k < m ? src[k] : pad;
   }
   Vec<A> load() const { return load_aligned<A>(data); }
-  void store(const Vec<A>& v) { store_aligned<A>(data, v); }
+  void store(const Vec<A>& v) { simd::store_aligned<A>(data, v); }
   void copy_to(float* dst, int64_t m) const {
     for (int64_t k = 0; k < m; ++k) dst[k] = data[k];
   }
@@ -44,7 +44,7 @@ int64_t for_each_vector(int64_t n, Step step) {
 // x, y: (n)  y[i] = f(x[i])
 template <class A, class F>
 void map_unary(const float* x, float* y, int64_t n, F f) {
-  const int64_t i = for_each_vector<A>(n, [&](int64_t k) { store<A>(y + k, f(load<A>(x + k))); });
+  const int64_t i = for_each_vector<A>(n, [&](int64_t k) { simd::store<A>(y + k, f(load<A>(x + k))); });
   if (i == n) return;
   TailBuffer<A> t(x + i, n - i, 0.f);
   t.store(f(t.load()));
@@ -55,7 +55,7 @@ void map_unary(const float* x, float* y, int64_t n, F f) {
 template <class A, class F>
 void map_binary(const float* a, const float* b, float* y, int64_t n, F f) {
   const int64_t i =
-      for_each_vector<A>(n, [&](int64_t k) { store<A>(y + k, f(load<A>(a + k), load<A>(b + k))); });
+      for_each_vector<A>(n, [&](int64_t k) { simd::store<A>(y + k, f(load<A>(a + k), load<A>(b + k))); });
   if (i == n) return;
   TailBuffer<A> ta(a + i, n - i, 0.f), tb(b + i, n - i, 0.f);
   ta.store(f(ta.load(), tb.load()));
@@ -67,7 +67,7 @@ template <class A, class F>
 void map_grad(const float* at, const float* gy, float* gx, int64_t n, F df) {
   auto step = [&](const Vec<A>& a, const Vec<A>& g, const Vec<A>& acc) { return acc + g * df(a); };
   const int64_t i = for_each_vector<A>(
-      n, [&](int64_t k) { store<A>(gx + k, step(load<A>(at + k), load<A>(gy + k), load<A>(gx + k))); });
+      n, [&](int64_t k) { simd::store<A>(gx + k, step(load<A>(at + k), load<A>(gy + k), load<A>(gx + k))); });
   if (i == n) return;
   TailBuffer<A> ta(at + i, n - i, 0.f), tg(gy + i, n - i, 0.f), tx(gx + i, n - i, 0.f);
   tx.store(step(ta.load(), tg.load(), tx.load()));
@@ -131,7 +131,7 @@ void min_scalar(const float* x, float s, float* y, int64_t n) {
 template <class A>
 Vec<A> pow_lanes(const Vec<A>& x, float s) {
   alignas(64) float lanes[kLanes<A>];
-  store_aligned<A>(lanes, x);
+  simd::store_aligned<A>(lanes, x);
   for (float& v : lanes) v = __builtin_powf(v, s);
   return load_aligned<A>(lanes);
 }
@@ -315,7 +315,7 @@ float max(const float* x, int64_t n) {
       },
       nan_max<A>);
   alignas(64) float lanes[kLanes<A>];
-  store_aligned<A>(lanes, m);
+  simd::store_aligned<A>(lanes, m);
   float r = lanes[0];
   for (int64_t k = 1; k < kLanes<A>; ++k) r = (r != r || r >= lanes[k]) ? r : lanes[k];
   return r;
@@ -345,8 +345,8 @@ float sum_sq_diff(const float* x, float mean, int64_t n) {
 }
 
 template <class A>
-KernelTable make_table(Isa isa) {
-  return KernelTable{
+ElementwiseKernels make_elementwise_kernels(Isa isa) {
+  return ElementwiseKernels{
       isa,
       add<A>,
       sub<A>,

@@ -12,44 +12,6 @@
 
 namespace syn::kernels {
 
-namespace gemm_sse2 {
-const GemmKernels& kernels();
-}
-namespace gemm_avx2 {
-const GemmKernels& kernels();
-}
-namespace gemm_avx512 {
-const GemmKernels& kernels();
-}
-
-const GemmKernels* gemm_kernels_for(Isa isa) {
-  if (!cpu_supports(isa)) return nullptr;
-  switch (isa) {
-    case Isa::scalar:
-      return nullptr;
-    case Isa::sse2:
-      return &gemm_sse2::kernels();
-    case Isa::avx2:
-      return &gemm_avx2::kernels();
-    case Isa::avx512:
-      return &gemm_avx512::kernels();
-  }
-  return nullptr;
-}
-
-Isa default_kernel_isa() {
-  static const Isa isa = [] {
-    if (const char* forced = std::getenv("SYN_ISA"); forced && *forced) {
-      const Isa named = parse_isa(forced);
-      SYN_CHECK_T(ValueError, cpu_supports(named), "SYN_ISA=", forced,
-                  ": this CPU cannot run that instruction set (best available: ", isa_name(best_isa()), ")");
-      return named;
-    }
-    return best_isa();
-  }();
-  return isa;
-}
-
 namespace {
 
 struct Problem {
@@ -240,7 +202,7 @@ void gemm_isa(Isa isa, Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64
 
 void gemm(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  run(default_kernel_isa(),
+  run(kernel_isa(),
       Problem{trans_a == Trans::yes, trans_b == Trans::yes, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc});
 }
 

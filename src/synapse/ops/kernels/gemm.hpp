@@ -16,8 +16,8 @@ void gemm(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float a
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 
 // The same with one instruction set's kernels (for tests and benchmarks): Isa::scalar is a plain
-// loop nest; an ISA this CPU cannot run is a ValueError. gemm() uses the one SYN_ISA or the CPU
-// selects (Note [Kernel dispatch]). Same ISA => bitwise-identical C for any thread count.
+// loop nest; an ISA this CPU cannot run is a ValueError. gemm() uses kernel_isa(), the one SYN_ISA or the
+// CPU selects (Note [Kernel dispatch]). Same ISA => bitwise-identical C for any thread count.
 void gemm_isa(Isa isa, Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 

@@ -14,7 +14,7 @@
 // are fixed per call. Threads own disjoint regions of C (Note [Determinism]).
 #include <cstdint>
 
-#include "synapse/core/cpu_features.hpp"
+#include "synapse/ops/kernels/kernel_registry.hpp"
 
 namespace syn::kernels {
 
@@ -50,12 +50,8 @@ struct GemmKernels {
   void (*block)(const GemmBlock& blk);
 };
 
-// The building blocks for `isa`, or nullptr for scalar or an ISA this CPU cannot run.
+// The building blocks for `isa` (Note [Kernel dispatch]), or nullptr for Isa::scalar (gemm() runs a
+// plain loop nest there) and for an ISA this CPU cannot run. gemm() uses gemm_kernels_for(kernel_isa()).
 const GemmKernels* gemm_kernels_for(Isa isa);
-
-// The ISA SYN_ISA names, or else the widest this CPU runs: the rule of Note [Kernel dispatch], for
-// gemm and attention, which keep their own function tables. Chosen once; a named ISA this CPU
-// cannot run is a ValueError.
-Isa default_kernel_isa();
 
 }  // namespace syn::kernels

@@ -1,12 +1,12 @@
 // GEMM building blocks compiled for SSE2 (Note [Kernel dispatch], Note [GEMM blocking]):
 // register tile 4 rows x 2 vectors.
-#include "synapse/ops/kernels/gemm_micro.hpp"
+#include "synapse/ops/kernels/gemm_impl.hpp"
 
-namespace syn::kernels::gemm_sse2 {
+namespace syn::kernels::sse2 {
 
 constexpr GemmKernels kKernels =
-    gemm_detail::make_kernels<simd::SseArch, 4, 2>(Isa::sse2, /*kc=*/256, /*mc=*/128, /*nc=*/2048);
+    gemm_detail::make_gemm_kernels<simd::SseArch, 4, 2>(Isa::sse2, /*kc=*/256, /*mc=*/128, /*nc=*/2048);
 
-const GemmKernels& kernels() { return kKernels; }
+const GemmKernels& gemm_kernels() { return kKernels; }
 
-}  // namespace syn::kernels::gemm_sse2
+}  // namespace syn::kernels::sse2

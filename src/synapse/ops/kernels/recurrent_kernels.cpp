@@ -1,56 +1,30 @@
-// Choosing the recurrent kernel table (Note [Kernel dispatch]) and packing weights into panels
+// The recurrent kernel registry (Note [Kernel dispatch]) and packing weights into panels
 // (Note [Packed recurrent weights]). Baseline-compiled.
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-
-#include "synapse/core/error.hpp"
 
 namespace syn::kernels {
 
-// Defined in recurrent_kernels_avx2.cpp and recurrent_kernels_avx512.cpp.
+// Defined in recurrent_<isa>.cpp (no sse2 table: scalar's stands in).
+namespace scalar {
+const RecurrentKernels& recurrent_kernels();
+}
 namespace avx2 {
-const RecurrentKernels& recurrent_table();
+const RecurrentKernels& recurrent_kernels();
 }
 namespace avx512 {
-const RecurrentKernels& recurrent_table();
+const RecurrentKernels& recurrent_kernels();
 }
 
-const RecurrentKernels* recurrent_kernels_for(Isa isa) {
-  if (!cpu_supports(isa)) return nullptr;
-  switch (isa) {
-    case Isa::scalar:
-      return &scalar_recurrent_kernels();
-    case Isa::avx2:
-      return &avx2::recurrent_table();
-    case Isa::avx512:
-      return &avx512::recurrent_table();
-    case Isa::sse2:
-      return nullptr;
-  }
-  return nullptr;
-}
+constexpr KernelRegistry<RecurrentKernels> kRecurrent{
+    {scalar::recurrent_kernels, nullptr, avx2::recurrent_kernels, avx512::recurrent_kernels}};
 
-namespace {
-const RecurrentKernels& choose() {
-  if (const char* forced = std::getenv("SYN_ISA"); forced && *forced) {
-    const Isa isa = parse_isa(forced);
-    SYN_CHECK_T(ValueError, cpu_supports(isa), "SYN_ISA=", forced,
-                ": this CPU cannot run that instruction set (best available: ", isa_name(best_isa()), ")");
-    if (const RecurrentKernels* table = recurrent_kernels_for(isa)) return *table;
-    return scalar_recurrent_kernels();
-  }
-  const std::vector<Isa> isas = supported_isas();
-  for (auto it = isas.rbegin(); it != isas.rend(); ++it)
-    if (const RecurrentKernels* table = recurrent_kernels_for(*it)) return *table;
-  return scalar_recurrent_kernels();
-}
-}  // namespace
+const RecurrentKernels* recurrent_kernels_for(Isa isa) { return kRecurrent.kernels_for(isa); }
 
 const RecurrentKernels& recurrent_kernels() {
-  static const RecurrentKernels& table = choose();
-  return table;
+  static const RecurrentKernels& chosen = *recurrent_kernels_for(kernel_isa());
+  return chosen;
 }
 
 int64_t packed_size(int64_t k, int64_t n, int64_t panel) { return (n + panel - 1) / panel * panel * k; }

@@ -23,7 +23,7 @@
 // reset gate multiplied, needed for dr). H is the hidden size.
 #include <cstdint>
 
-#include "synapse/core/cpu_features.hpp"
+#include "synapse/ops/kernels/kernel_registry.hpp"
 
 namespace syn::kernels {
 
@@ -63,13 +63,11 @@ struct RecurrentKernels {
   void (*rnn_relu_cell_backward)(int64_t n, const float* h, const float* dh, float* dpre);
 };
 
-// The table the recurrent ops use: chosen once, the widest instruction set the CPU supports, or the
-// one SYN_ISA names (Note [Kernel dispatch]); ISAs without a vectorised table here use scalar's.
-const RecurrentKernels& recurrent_kernels();
-// The table for one ISA, or nullptr if this CPU cannot run it or none is compiled for it.
+// The table for `isa` (Isa::scalar: the plain-loop reference, the test oracle; sse2 has no table of
+// its own and gets scalar's), or nullptr if this CPU cannot run it; and the table the recurrent ops
+// use, that of kernel_isa(), chosen once (Note [Kernel dispatch]).
 const RecurrentKernels* recurrent_kernels_for(Isa isa);
-// The plain-loop reference table, the test oracle.
-const RecurrentKernels& scalar_recurrent_kernels();
+const RecurrentKernels& recurrent_kernels();
 
 // b: (k, n), element (p, j) at b[p·ldb + j], or b[j·ldb + p] when transposed -> packed:
 // (ceil(n / panel)·panel·k) floats (Note [Packed recurrent weights]).

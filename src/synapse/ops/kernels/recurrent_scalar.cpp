@@ -118,7 +118,8 @@ void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* d
 
 }  // namespace
 
-const RecurrentKernels& scalar_recurrent_kernels() {
+namespace scalar {
+const RecurrentKernels& recurrent_kernels() {
   static const RecurrentKernels table{Isa::scalar,           kScalarBlock,
                                       matmul_packed,         lstm_cell,
                                       lstm_cell_backward,    gru_cell,
@@ -127,5 +128,6 @@ const RecurrentKernels& scalar_recurrent_kernels() {
                                       rnn_relu_cell_backward};
   return table;
 }
+}  // namespace scalar
 
 }  // namespace syn::kernels

@@ -1,18 +1,36 @@
 #pragma once
-// The one header that includes xsimd (Debian ships xsimd 8.1.0). Kernels use xsimd's batch types,
-// arithmetic operators and comparisons directly; every other xsimd call goes through the wrappers
-// below so that a newer xsimd only needs changes here. Where 8.1 is wrong for our purpose the
-// wrapper uses intrinsics: its fma is an unfused a*b+c on AVX-512. Two traps: operator!= is false
-// for NaN on AVX and AVX-512 (use is_nan()), and unary minus maps +0 to +0 on AVX-512 (use negate()).
+// The SIMD vocabulary of every kernel family, and the one header that includes xsimd (Debian ships
+// xsimd 8.1.0). Kernels use xsimd's batch types, arithmetic operators and comparisons directly;
+// every other xsimd call goes through the wrappers below so that a newer xsimd only needs changes
+// here. Where 8.1 is wrong or slow for our purpose the wrapper uses intrinsics: its fma is an
+// unfused a*b+c on AVX-512; partial loads and stores (row tails) use AVX-512 masks, AVX
+// maskload/maskstore or a small stack copy on SSE2; packing transposes use shuffles. Two traps:
+// operator!= is false for NaN on AVX and AVX-512 (use is_nan()), and unary minus maps +0 to +0 on
+// AVX-512 (use negate()).
 //
-// Only the per-ISA translation units include this header. Every function here is a template on the
-// xsimd architecture tag `A`, so each instruction set's instantiations are distinct symbols that
-// the linker cannot mix up (Note [Kernel dispatch]).
+// ScalarArch is a one-lane stand-in (plain floats, libm exp) so that the gemm and attention
+// templates also give scalar implementations; the wrappers marked "any arch" accept it, the rest
+// (masks, integer lanes, the math of simd_math.hpp) take xsimd tags only.
+//
+// Only the per-ISA translation units (<family>_<isa>.cpp) include this header. Every function here
+// is a template on the architecture tag `A`, so each instruction set's instantiations are distinct
+// symbols that the linker cannot mix up (Note [Kernel dispatch]).
+//
+// GCC 12 reports -W(maybe-)uninitialized inside its own AVX-512 intrinsic headers (the
+// _mm512_undefined_* pass-through operands) wherever xsimd's exp is inlined; the state of a
+// diagnostic pragma follows the location it is reported at, so it is silenced for these headers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
-#include <cstdint>
-#include <type_traits>
 #include <xsimd/xsimd.hpp>
+#pragma GCC diagnostic pop
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 // For the math routines the kernels' loops call once per vector: GCC otherwise keeps the larger ones
 // out of line on SSE2 and reloads every constant per call.
@@ -20,17 +38,40 @@
 
 namespace syn::kernels::simd {
 
+// The tags the per-ISA units instantiate with (elementwise uses xsimd::avx512bw for AVX-512).
+struct ScalarArch {};
+using SseArch = xsimd::sse2;
+using Avx2Arch = xsimd::fma3<xsimd::avx2>;
+using Avx512Arch = xsimd::avx512f;
+
+// One lane, for ScalarArch.
+struct ScalarVec {
+  float x;
+  ScalarVec() = default;
+  explicit ScalarVec(float v) : x(v) {}
+  friend ScalarVec operator+(ScalarVec a, ScalarVec b) { return ScalarVec(a.x + b.x); }
+  friend ScalarVec operator-(ScalarVec a, ScalarVec b) { return ScalarVec(a.x - b.x); }
+  friend ScalarVec operator*(ScalarVec a, ScalarVec b) { return ScalarVec(a.x * b.x); }
+};
+
 template <class A>
-using Vec = xsimd::batch<float, A>;
+struct VecOf {
+  using type = xsimd::batch<float, A>;
+};
+template <>
+struct VecOf<ScalarArch> {
+  using type = ScalarVec;
+};
+// Float lanes (any arch), lane masks and int32 lanes (xsimd tags).
+template <class A>
+using Vec = typename VecOf<A>::type;
 template <class A>
 using Mask = xsimd::batch_bool<float, A>;
 template <class A>
 using IVec = xsimd::batch<int32_t, A>;
 
-// Floats per vector.
 template <class A>
-inline constexpr int64_t kLanes = static_cast<int64_t>(Vec<A>::size);
-
+inline constexpr bool kIsScalar = std::is_same_v<A, ScalarArch>;
 // Which family the tag belongs to: 512-bit, 256-bit or (otherwise) 128-bit SSE registers.
 template <class A>
 inline constexpr bool kIsAvx512 = std::is_base_of_v<xsimd::avx512f, A>;
@@ -40,18 +81,38 @@ inline constexpr bool kIsAvx = std::is_base_of_v<xsimd::avx, A>;
 template <class A>
 inline constexpr bool kHasFma = kIsAvx512<A> || std::is_base_of_v<xsimd::fma3<xsimd::avx2>, A>;
 
+// Floats per vector (any arch).
+template <class A>
+inline constexpr int64_t kLanes = [] {
+  if constexpr (kIsScalar<A>) {
+    return int64_t{1};
+  } else {
+    return static_cast<int64_t>(Vec<A>::size);
+  }
+}();
+
+// Any arch.
 template <class A>
 Vec<A> splat(float v) {
   return Vec<A>(v);
 }
 template <class A>
 Vec<A> load(const float* p) {
-  return Vec<A>::load_unaligned(p);
+  if constexpr (kIsScalar<A>) {
+    return ScalarVec(*p);
+  } else {
+    return Vec<A>::load_unaligned(p);
+  }
 }
 template <class A>
 void store(float* p, const Vec<A>& v) {
-  v.store_unaligned(p);
+  if constexpr (kIsScalar<A>) {
+    *p = v.x;
+  } else {
+    v.store_unaligned(p);
+  }
 }
+
 // Aligned access to a kernel's own stack buffers.
 template <class A>
 Vec<A> load_aligned(const float* p) {
@@ -81,7 +142,8 @@ Vec<A> negate(const Vec<A>& v) {
                                      IVec<A>(static_cast<int32_t>(0x80000000u)));
 }
 
-// a * b + c with a single rounding where the instruction set has FMA, two roundings otherwise.
+// a * b + c with a single rounding where the instruction set has FMA, two roundings otherwise (any
+// arch; ScalarArch: multiply, then add).
 template <class A>
 Vec<A> fma(const Vec<A>& a, const Vec<A>& b, const Vec<A>& c) {
   if constexpr (kIsAvx512<A>) {
@@ -135,9 +197,10 @@ Vec<A> float_from_bits(const IVec<A>& v) {
   return xsimd::bitwise_cast<Vec<A>>(v);
 }
 
-// Sum of the lanes (xsimd 8.1: hadd; later versions: reduce_add). Not xsimd's hadd on AVX-512: it
-// goes through avx2-tagged batches, whose out-of-line copies in unoptimised builds would be
-// AVX-512 code under the same symbols as the AVX2 unit's.
+// Sum of the lanes (xsimd 8.1: hadd; later versions: reduce_add); on AVX-512 GCC's tree of halves,
+// _mm512_reduce_add_ps. Not xsimd's hadd on AVX-512: it goes through avx2-tagged batches, whose
+// out-of-line copies in unoptimised builds would be AVX-512 code under the same symbols as the AVX2
+// unit's.
 template <class A>
 float reduce_add(const Vec<A>& v) {
   if constexpr (kIsAvx512<A>) {
@@ -146,6 +209,176 @@ float reduce_add(const Vec<A>& v) {
 #endif
   } else {
     return xsimd::hadd(v);
+  }
+}
+
+// Lane-wise e^x with xsimd's polynomial (libm for ScalarArch), for the attention kernels; NaN in, NaN
+// out. The elementwise kernels' exp is simd_math.hpp's.
+template <class A>
+inline Vec<A> xsimd_exp(Vec<A> v) {
+  if constexpr (kIsScalar<A>) {
+    return ScalarVec(std::exp(v.x));
+  } else {
+    return xsimd::exp(v);
+  }
+}
+
+// Sum of the lanes in xsimd 8.1 hadd's order (any arch). On AVX-512 that is the upper and lower 256
+// bits added, then the 128-bit halves, then adjacent pairs, which differs from reduce_add()'s last
+// step (both are fixed per ISA: Note [Determinism]); written with intrinsics there because xsimd's
+// goes through avx2-tagged batches (see reduce_add). Elsewhere the two are the same.
+template <class A>
+inline float hadd(Vec<A> v) {
+  if constexpr (kIsScalar<A>) {
+    return v.x;
+  } else if constexpr (kIsAvx512<A>) {
+#if XSIMD_WITH_AVX512F
+    const __m256 r = _mm256_add_ps(_mm512_extractf32x8_ps(v, 1), _mm512_extractf32x8_ps(v, 0));
+    __m256 t = _mm256_add_ps(r, _mm256_permute2f128_ps(r, r, 1));
+    t = _mm256_hadd_ps(t, t);
+    t = _mm256_hadd_ps(t, t);
+    return _mm_cvtss_f32(_mm256_castps256_ps128(t));
+#endif
+  } else {
+    return xsimd::hadd(v);
+  }
+}
+
+// Maximum of the lanes (any arch). A NaN lane may be dropped: callers let NaN reach the output through
+// other arithmetic (attention: e^(s - max) is NaN for a NaN score whatever the maximum).
+template <class A>
+inline float hmax(Vec<A> v) {
+  if constexpr (kIsScalar<A>) {
+    return v.x;
+  } else if constexpr (kIsAvx512<A>) {
+    return _mm512_reduce_max_ps(v);
+  } else {
+    __m128 m;
+    if constexpr (kIsAvx<A>) {
+      m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    } else {
+      m = v;
+    }
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+  }
+}
+
+// Lane-wise maximum (any arch; which operand a NaN lane yields is unspecified, as for hmax).
+template <class A>
+inline Vec<A> max(Vec<A> a, Vec<A> b) {
+  if constexpr (kIsScalar<A>) {
+    return ScalarVec(a.x >= b.x ? a.x : b.x);
+  } else {
+    return xsimd::max(a, b);
+  }
+}
+
+// v with lanes n, n+1, ... replaced by `fill` (n <= 0: all of them; n >= lanes: none); xsimd tags.
+template <class A>
+inline Vec<A> keep_first(Vec<A> v, int n, float fill) {
+  if (n >= kLanes<A>) return v;
+  if (n <= 0) return simd::splat<A>(fill);
+  if constexpr (kIsAvx512<A>) {
+    return Vec<A>(_mm512_mask_blend_ps(static_cast<__mmask16>((1u << n) - 1u), _mm512_set1_ps(fill), v));
+  } else {
+    alignas(64) float t[kLanes<A>];
+    simd::store<A>(t, v);
+    for (int i = n; i < kLanes<A>; ++i) t[i] = fill;
+    return simd::load<A>(t);
+  }
+}
+
+// Lane mask for the first n of 8 lanes (AVX maskload/maskstore take the sign bit of 32-bit ints).
+template <class A>
+inline __m256i first_lanes_mask8(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// The first n lanes from p (0 <= n <= lanes), the rest zero; never reads past p[n-1].
+template <class A>
+inline Vec<A> load_first(const float* p, int n) {
+  if constexpr (kIsAvx512<A>) {
+    return Vec<A>(_mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1u), p));
+  } else if constexpr (kIsAvx<A>) {
+    return Vec<A>(_mm256_maskload_ps(p, first_lanes_mask8<A>(n)));
+  } else {
+    alignas(64) float tmp[kLanes<A>] = {};
+    std::memcpy(tmp, p, sizeof(float) * static_cast<size_t>(n));
+    return simd::load<A>(tmp);
+  }
+}
+
+// Stores the first n lanes of v to p (0 <= n <= lanes); never writes past p[n-1].
+template <class A>
+inline void store_first(float* p, Vec<A> v, int n) {
+  if constexpr (kIsAvx512<A>) {
+    _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
+  } else if constexpr (kIsAvx<A>) {
+    _mm256_maskstore_ps(p, first_lanes_mask8<A>(n), v);
+  } else {
+    alignas(64) float tmp[kLanes<A>];
+    simd::store<A>(tmp, v);
+    std::memcpy(p, tmp, sizeof(float) * static_cast<size_t>(n));
+  }
+}
+
+// Square block transposes for packing: dst[c * ld_dst + r] = src[r * ld_src + c].
+template <class A>
+inline constexpr int kTransposeBlock = kLanes<A> == 4 ? 4 : 8;
+
+template <class A>
+inline void transpose_block(const float* src, int64_t ld_src, float* dst, int64_t ld_dst) {
+  if constexpr (kTransposeBlock<A> == 8) {
+#if defined(__AVX2__)
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * ld_src);
+    for (int i = 0; i < 4; ++i) {
+      t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+      t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; ++i) {
+      for (int j = 0; j < 2; ++j) {
+        const __m256 lo = t[4 * i + j], hi = t[4 * i + j + 2];
+        r[4 * i + 2 * j] = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));
+        r[4 * i + 2 * j + 1] = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));
+      }
+    }
+    for (int i = 0; i < 4; ++i) {
+      _mm256_storeu_ps(dst + i * ld_dst, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+      _mm256_storeu_ps(dst + (i + 4) * ld_dst, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+    }
+#endif
+  } else {
+    __m128 r0 = _mm_loadu_ps(src), r1 = _mm_loadu_ps(src + ld_src);
+    __m128 r2 = _mm_loadu_ps(src + 2 * ld_src), r3 = _mm_loadu_ps(src + 3 * ld_src);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(dst, r0);
+    _mm_storeu_ps(dst + ld_dst, r1);
+    _mm_storeu_ps(dst + 2 * ld_dst, r2);
+    _mm_storeu_ps(dst + 3 * ld_dst, r3);
+  }
+}
+
+// dst[c * ld_dst + r] = src[r * ld_src + c] for r < rows, c < cols: blocks, then scalar edges.
+template <class A>
+inline void transpose(const float* src, int64_t ld_src, int64_t rows, int64_t cols, float* dst,
+                      int64_t ld_dst) {
+  if constexpr (kIsScalar<A>) {
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) dst[c * ld_dst + r] = src[r * ld_src + c];
+  } else {
+    constexpr int kB = kTransposeBlock<A>;
+    const int64_t rows_b = rows - rows % kB, cols_b = cols - cols % kB;
+    for (int64_t r = 0; r < rows_b; r += kB) {
+      for (int64_t c = 0; c < cols_b; c += kB)
+        transpose_block<A>(src + r * ld_src + c, ld_src, dst + c * ld_dst + r, ld_dst);
+      for (int64_t c = cols_b; c < cols; ++c)
+        for (int64_t i = r; i < r + kB; ++i) dst[c * ld_dst + i] = src[i * ld_src + c];
+    }
+    for (int64_t r = rows_b; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) dst[c * ld_dst + r] = src[r * ld_src + c];
   }
 }
 

@@ -1,8 +1,8 @@
 // The scalar reference kernels (Note [Kernel contract]): plain loops over libm, the test oracle for
-// every vectorised instruction set and the table SYN_ISA=scalar selects.
+// every vectorised instruction set and the table SYN_ISA=scalar selects (elementwise_kernels.hpp).
 #include <cmath>
 
-#include "synapse/ops/kernels/kernel_table.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace syn::kernels {
 namespace {
@@ -115,8 +115,9 @@ float sum_sq_diff(const float* x, float mean, int64_t n) {
 
 }  // namespace
 
-const KernelTable& scalar_table() {
-  static const KernelTable table{
+namespace scalar {
+const ElementwiseKernels& elementwise_kernels() {
+  static const ElementwiseKernels table{
       Isa::scalar,
       add, sub, mul, div,
       add_scalar, mul_scalar, pow_scalar, max_scalar, min_scalar,
@@ -127,5 +128,6 @@ const KernelTable& scalar_table() {
   };
   return table;
 }
+}  // namespace scalar
 
 }  // namespace syn::kernels

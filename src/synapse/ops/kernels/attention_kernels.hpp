@@ -20,7 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "synapse/core/cpu_features.hpp"
+#include "synapse/ops/kernels/kernel_registry.hpp"
 
 namespace syn::kernels {
 
@@ -41,9 +41,9 @@ struct AttentionKernels {
                    float* workspace);
 };
 
-// The kernels of `isa` (Isa::scalar included), or nullptr if this CPU cannot run it.
+// The kernels of `isa` (Isa::scalar included), or nullptr if this CPU cannot run it; and those of
+// kernel_isa(), chosen once (Note [Kernel dispatch]).
 const AttentionKernels* attention_kernels_for(Isa isa);
-// The kernels SYN_ISA names, or else those of the widest ISA this CPU runs (chosen once).
 const AttentionKernels& attention_kernels();
 
 }  // namespace syn::kernels

@@ -1,7 +1,9 @@
 #pragma once
-// The vectorised recurrent kernels (recurrent_kernels.hpp), written once on GCC/Clang vector types of
-// L floats and compiled by recurrent_kernels_avx2.cpp (L = 8) and recurrent_kernels_avx512.cpp
-// (L = 16) with only their own ISA flags (Note [Kernel dispatch]). Everything here has internal
+// The vectorised recurrent kernels (recurrent_kernels.hpp), instantiated by recurrent_avx2.cpp and
+// recurrent_avx512.cpp through make_recurrent_kernels<arch tag>, with only their own ISA flags (Note
+// [Kernel dispatch]). The tag gives the width, L = simd::kLanes<A> floats (8, 16); the arithmetic
+// is still written on GCC/Clang vector types of L floats with the helpers below, not yet on
+// xsimd_compat.hpp's vocabulary. Everything here has internal
 // linkage (an unnamed namespace), so each unit keeps its own copy and the linker can never hand wide
 // code to a baseline caller; nothing from std:: that could be emitted out of line is used.
 //
@@ -11,6 +13,7 @@
 #include <cstring>
 
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
+#include "synapse/ops/kernels/xsimd_compat.hpp"
 
 namespace syn::kernels {
 namespace {
@@ -326,9 +329,10 @@ void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* d
   });
 }
 
-// The table of one instruction set: L floats per vector, MR rows per matmul micro-kernel.
-template <int L, int MR>
-RecurrentKernels make_recurrent_table(Isa isa) {
+// The table of one instruction set: the arch tag's lanes per vector, MR rows per matmul micro-kernel.
+template <class A, int MR>
+RecurrentKernels make_recurrent_kernels(Isa isa) {
+  constexpr int L = static_cast<int>(simd::kLanes<A>);
   return {isa,
           2 * L,
           matmul_packed<L, MR>,

@@ -1,12 +1,12 @@
 #pragma once
 // The register-tiled GEMM micro-kernel, the macro-kernel and the packing routines, written once as
-// templates on the xsimd architecture and instantiated by gemm_sse2.cpp / gemm_avx2.cpp /
+// templates on the arch tag and instantiated by gemm_sse2.cpp / gemm_avx2.cpp /
 // gemm_avx512.cpp (Note [Kernel dispatch], Note [GEMM blocking]). Included by those units only.
 #include <cstdint>
 #include <utility>
 
 #include "synapse/ops/kernels/gemm_kernels.hpp"
-#include "synapse/ops/kernels/gemm_simd.hpp"
+#include "synapse/ops/kernels/xsimd_compat.hpp"
 
 namespace syn::kernels::gemm_detail {
 
@@ -27,7 +27,7 @@ void micro_tile(int64_t kc, const float* a, int64_t a_stride, const float* b, in
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[i][v] = simd::zero<Arch>();
+    for (int v = 0; v < NV; ++v) acc[i][v] = simd::splat<Arch>(0.f);
 
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) __builtin_prefetch(c + i * ldc, 1);
@@ -39,7 +39,7 @@ void micro_tile(int64_t kc, const float* a, int64_t a_stride, const float* b, in
     for (int v = 0; v < NV; ++v) bv[v] = simd::load<Arch>(b + v * W);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
-      const V ai = simd::broadcast<Arch>(ARows ? a[i * a_stride] : a[i]);
+      const V ai = simd::splat<Arch>(ARows ? a[i * a_stride] : a[i]);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = simd::fma<Arch>(ai, bv[v], acc[i][v]);
     }
@@ -49,13 +49,13 @@ void micro_tile(int64_t kc, const float* a, int64_t a_stride, const float* b, in
 
   // C update, unrolled like the accumulation so that acc stays in registers.
   if (alpha != 1.f) {  // alpha = 1 (the common case) saves a multiply per accumulator
-    const V va = simd::broadcast<Arch>(alpha);
+    const V va = simd::splat<Arch>(alpha);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[i][v] = acc[i][v] * va;
   }
-  const V vb = simd::broadcast<Arch>(beta);
+  const V vb = simd::splat<Arch>(beta);
   const bool full = n == NV * W;
 #pragma GCC unroll 16
   for (int i = 0; i < MR; ++i) {
@@ -157,7 +157,7 @@ void pack_b(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, flo
 
 // The ISA's table; the row and column blocks are rounded down to whole tiles.
 template <class Arch, int MR, int NV>
-constexpr GemmKernels make_kernels(Isa isa, int64_t kc, int64_t mc, int64_t nc) {
+constexpr GemmKernels make_gemm_kernels(Isa isa, int64_t kc, int64_t mc, int64_t nc) {
   constexpr int NR = NV * simd::kLanes<Arch>;
   return GemmKernels{isa,
                      MR,

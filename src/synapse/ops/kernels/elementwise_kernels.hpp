@@ -1,5 +1,5 @@
 #pragma once
-// KernelTable: the elementwise, activation and reduction kernels of one instruction set, as plain
+// ElementwiseKernels: the elementwise, activation and reduction kernels of one instruction set, as plain
 // function pointers over raw float arrays. Kernels take pointers and sizes, never Tensors, so they
 // can be tested and benchmarked directly; they do not allocate, throw or start threads (callers
 // split work with parallel_for).
@@ -31,7 +31,7 @@
 // - Signalling NaNs are treated as quiet ones (pow(sNaN, 0) = 1, where glibc gives NaN).
 #include <cstdint>
 
-#include "synapse/core/cpu_features.hpp"
+#include "synapse/ops/kernels/kernel_registry.hpp"
 
 namespace syn::kernels {
 
@@ -46,7 +46,7 @@ using GradFn = void (*)(const float* at, const float* gy, float* gx, int64_t n);
 // n elements -> one value
 using ReduceFn = float (*)(const float* x, int64_t n);
 
-struct KernelTable {
+struct ElementwiseKernels {
   Isa isa;
   // Binary, same length.
   BinaryFn add, sub, mul, div;
@@ -70,7 +70,9 @@ struct KernelTable {
   float (*sum_sq_diff)(const float* x, float mean, int64_t n);
 };
 
-// The scalar reference kernels: plain loops, the test oracle for every instruction set.
-const KernelTable& scalar_table();
+// The table for `isa` (Isa::scalar: the plain-loop reference, the test oracle), or nullptr if this CPU
+// cannot run it; and the table every op uses, chosen once (Note [Kernel dispatch]).
+const ElementwiseKernels* elementwise_kernels_for(Isa isa);
+const ElementwiseKernels& elementwise_kernels();
 
 }  // namespace syn::kernels

@@ -7,8 +7,8 @@
 #include <limits>
 #include <utility>
 
-#include "synapse/ops/kernels/attention.hpp"
-#include "synapse/ops/kernels/gemm_simd.hpp"
+#include "synapse/ops/kernels/attention_kernels.hpp"
+#include "synapse/ops/kernels/xsimd_compat.hpp"
 
 namespace syn::kernels::attention_detail {
 
@@ -39,14 +39,14 @@ void tile(int64_t kdim, const float* x, int64_t x_rs, int64_t x_cs, const float*
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = simd::zero<Arch>();
+    for (int v = 0; v < NV; ++v) acc[r][v] = simd::splat<Arch>(0.f);
   for (int64_t p = 0; p < kdim; ++p) {
     V yv[NV] = {};
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) yv[v] = simd::load<Arch>(y + p * ldy + v * W);
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
-      const V xr = simd::broadcast<Arch>(x[r * x_rs + p * x_cs]);
+      const V xr = simd::splat<Arch>(x[r * x_rs + p * x_cs]);
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[r][v] = simd::fma<Arch>(xr, yv[v], acc[r][v]);
     }
@@ -169,7 +169,7 @@ void softmax_row(float* s, int64_t nvec, int64_t seen, Vec<Arch> scale, float& m
     return;
   }
   V row[kKeyBlock / W];
-  V vmax = simd::broadcast<Arch>(kNegInf);
+  V vmax = simd::splat<Arch>(kNegInf);
   for (int64_t vi = 0; vi < nvec; ++vi) {
     row[vi] = simd::keep_first<Arch>(simd::load<Arch>(s + vi * W) * scale, static_cast<int>(seen - vi * W),
                                      kNegInf);
@@ -178,16 +178,16 @@ void softmax_row(float* s, int64_t nvec, int64_t seen, Vec<Arch> scale, float& m
   const float row_max = simd::hmax<Arch>(vmax);
   const float m_new = m >= row_max ? m : row_max;
   const float alpha = std::exp(m - m_new);
-  const V mv = simd::broadcast<Arch>(m_new);
-  V sum = simd::zero<Arch>();
+  const V mv = simd::splat<Arch>(m_new);
+  V sum = simd::splat<Arch>(0.f);
   for (int64_t vi = 0; vi < nvec; ++vi) {
-    const V p = simd::exp<Arch>(row[vi] - mv);
+    const V p = simd::xsimd_exp<Arch>(row[vi] - mv);
     simd::store<Arch>(s + vi * W, p);
     sum = sum + p;
   }
-  l = l * alpha + simd::hsum<Arch>(sum);
+  l = l * alpha + simd::hadd<Arch>(sum);
   m = m_new;
-  const V av = simd::broadcast<Arch>(alpha);
+  const V av = simd::splat<Arch>(alpha);
   for (int64_t x = 0; x < dvp; x += W) simd::store<Arch>(o_acc + x, simd::load<Arch>(o_acc + x) * av);
 }
 
@@ -195,7 +195,7 @@ void softmax_row(float* s, int64_t nvec, int64_t seen, Vec<Arch> scale, float& m
 template <class Arch>
 void store_row(float* dst, const float* src, int64_t n, float factor) {
   constexpr int W = simd::kLanes<Arch>;
-  const Vec<Arch> f = simd::broadcast<Arch>(factor);
+  const Vec<Arch> f = simd::splat<Arch>(factor);
   for (int64_t x = 0; x < n; x += W) {
     const int cnt = n - x < W ? static_cast<int>(n - x) : W;
     simd::store_first<Arch>(dst + x, simd::load<Arch>(src + x) * f, cnt);
@@ -223,12 +223,12 @@ void add_transposed(const float* src, int64_t ld_src, int64_t rows, int64_t cols
 template <class Arch>
 float dot(const float* a, const float* b, int64_t n) {
   constexpr int W = simd::kLanes<Arch>;
-  Vec<Arch> acc = simd::zero<Arch>();
+  Vec<Arch> acc = simd::splat<Arch>(0.f);
   for (int64_t x = 0; x < n; x += W) {
     const int cnt = n - x < W ? static_cast<int>(n - x) : W;
     acc = simd::fma<Arch>(simd::load_first<Arch>(a + x, cnt), simd::load_first<Arch>(b + x, cnt), acc);
   }
-  return simd::hsum<Arch>(acc);
+  return simd::hadd<Arch>(acc);
 }
 
 template <class Arch>
@@ -246,7 +246,7 @@ void forward_head(const AttentionDims& dims, const float* q, const float* k, con
   float* l = m + kQueryBlock;                // running row sum
   transpose_padded<Arch>(k, dims.tk, d, kt, lay.tkp);
   copy_padded<Arch>(v, dims.tk, dv, vp, lay.dvp);
-  const V scale = simd::broadcast<Arch>(dims.scale);
+  const V scale = simd::splat<Arch>(dims.scale);
 
   for (int64_t i0 = 0; i0 < dims.tq; i0 += kQueryBlock) {
     const int64_t qn = dims.tq - i0 < kQueryBlock ? dims.tq - i0 : kQueryBlock;
@@ -290,7 +290,7 @@ void backward_head(const AttentionDims& dims, const float* q, const float* k, co
   transpose_padded<Arch>(v, dims.tk, dv, vt, lay.tkp);
   copy_padded<Arch>(k, dims.tk, d, kp, lay.dp);
   for (int64_t x = 0; x < (d + dv) * lay.tkp; ++x) dkt[x] = 0.f;  // dkt and dvt are adjacent
-  const V scale = simd::broadcast<Arch>(dims.scale);
+  const V scale = simd::splat<Arch>(dims.scale);
 
   for (int64_t i0 = 0; i0 < dims.tq; i0 += kQueryBlock) {
     const int64_t qn = dims.tq - i0 < kQueryBlock ? dims.tq - i0 : kQueryBlock;
@@ -307,11 +307,11 @@ void backward_head(const AttentionDims& dims, const float* q, const float* k, co
         float* sr = s + r * lay.kbp;
         float* dr = dp + r * lay.kbp;
         const int64_t seen = visible_keys<Arch>(dims, i0 + r, j0, kn);
-        const V lv = simd::broadcast<Arch>(lse[i0 + r]), dvv = simd::broadcast<Arch>(drow[r]);
+        const V lv = simd::splat<Arch>(lse[i0 + r]), dvv = simd::splat<Arch>(drow[r]);
         for (int64_t vi = 0; vi < nvec; ++vi) {
           const int left = static_cast<int>(seen - vi * W);
           const V p =
-              simd::keep_first<Arch>(simd::exp<Arch>(simd::load<Arch>(sr + vi * W) * scale - lv), left, 0.f);
+              simd::keep_first<Arch>(simd::xsimd_exp<Arch>(simd::load<Arch>(sr + vi * W) * scale - lv), left, 0.f);
           const V ds = simd::keep_first<Arch>(p * (simd::load<Arch>(dr + vi * W) - dvv) * scale, left, 0.f);
           simd::store<Arch>(sr + vi * W, p);
           simd::store<Arch>(dr + vi * W, ds);
@@ -350,7 +350,7 @@ void backward(const AttentionDims& dims, int64_t heads, const float* q, const fl
 }
 
 template <class Arch>
-constexpr AttentionKernels make_kernels(Isa isa) {
+constexpr AttentionKernels make_attention_kernels(Isa isa) {
   return AttentionKernels{isa, &workspace<Arch>, &forward<Arch>, &backward<Arch>};
 }
 
