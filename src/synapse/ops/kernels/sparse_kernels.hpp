@@ -47,11 +47,10 @@ struct SparseKernels {
   void (*transpose)(int64_t rows, int64_t cols, const float* src, int64_t lds, float* dst, int64_t ldd);
 };
 
-// The table the ops use: the active instruction set's (Note [Kernel dispatch]).
-const SparseKernels& sparse_kernels();
-// The table for one ISA, or nullptr if this CPU cannot run it or none is compiled for it.
+// The table of the widest ISA <= isa compiled for this family, or nullptr if this CPU cannot run
+// isa; sparse_kernels_for(Isa::scalar) is the plain-loop reference, the test oracle.
 const SparseKernels* sparse_kernels_for(Isa isa);
-// The plain-loop reference table, the test oracle.
-const SparseKernels& scalar_sparse_kernels();
+// The table the ops use: sparse_kernels_for(kernel_isa()) (Note [Kernel dispatch]).
+const SparseKernels& sparse_kernels();
 
 }  // namespace syn::kernels

@@ -47,9 +47,11 @@ void transpose(int64_t rows, int64_t cols, const float* src, int64_t lds, float*
 
 }  // namespace
 
-const SparseKernels& scalar_sparse_kernels() {
+namespace scalar {
+const SparseKernels& sparse_kernels() {
   static const SparseKernels table{Isa::scalar, spmm, sddmm, spmv, transpose};
   return table;
 }
+}  // namespace scalar
 
 }  // namespace syn::kernels
