@@ -1,4 +1,4 @@
-// PatchTST, the peer workload of /work/shared/peers/torch_peer.py: 7 channels, lookback 336, patch 16,
+// PatchTST, the peer workload of ../shared/peers/torch_peer.py: 7 channels, lookback 336, patch 16,
 // stride 8 (42 patches), d_model 128, 16 heads, 3 post-norm layers, d_ff 256, horizon 96.
 //   BM_train_step/patchtst       batch 32, MSE, Adam (lr 1e-4): forward + backward + step
 //   BM_infer/patchtst/b1         batch 1, InferenceMode, evaluation mode
@@ -15,6 +15,7 @@
 #include "synapse/nn/patchtst.hpp"
 #include "synapse/nn/patchtst_forecaster.hpp"
 #include "synapse/ops/loss.hpp"
+#include "workloads.hpp"
 
 #ifdef SYN_HAVE_LIBTORCH
 #include <torch/torch.h>
@@ -22,23 +23,13 @@
 
 namespace {
 
-constexpr int64_t kChannels = 7, kLookback = 336, kHorizon = 96, kBatch = 32;
-
-syn::nn::PatchTSTOptions peer_options() {
-  return {.channels = kChannels,
-          .lookback = kLookback,
-          .horizon = kHorizon,
-          .patch_len = 16,
-          .stride = 8,
-          .d_model = 128,
-          .n_heads = 16,
-          .n_layers = 3,
-          .d_ff = 256};
-}
+constexpr int64_t kChannels = syn::bench::kPatchChannels, kLookback = syn::bench::kPatchLookback,
+                  kHorizon = syn::bench::kPatchHorizon, kBatch = syn::bench::kPatchBatch;
+using syn::bench::patchtst_peer_options;
 
 void BM_train_step(benchmark::State& state) {
   syn::Generator gen(0);
-  syn::nn::PatchTST model(peer_options(), gen);
+  syn::nn::PatchTST model(patchtst_peer_options(), gen);
   syn::nn::Adam adam(model.parameters(), 1e-4);
   const syn::Tensor x = syn::Tensor::randn(syn::Shape{kBatch, kLookback, kChannels}, gen);
   const syn::Tensor y = syn::Tensor::randn(syn::Shape{kBatch, kHorizon, kChannels}, gen);
@@ -53,7 +44,7 @@ void BM_train_step(benchmark::State& state) {
 
 void BM_infer(benchmark::State& state) {
   syn::Generator gen(0);
-  syn::nn::PatchTST model(peer_options(), gen);
+  syn::nn::PatchTST model(patchtst_peer_options(), gen);
   model.eval();
   const syn::Tensor x = syn::Tensor::randn(syn::Shape{1, kLookback, kChannels}, gen);
   syn::InferenceMode inference;

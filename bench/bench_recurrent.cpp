@@ -10,28 +10,21 @@
 #include "synapse/nn/adam.hpp"
 #include "synapse/nn/recurrent_forecaster.hpp"
 #include "synapse/ops/loss.hpp"
+#include "workloads.hpp"
 
 namespace {
 
-constexpr int64_t kBatch = 64, kLookback = 96, kHidden = 64, kLayers = 2, kHorizon = 24;
-
-syn::nn::ModelConfig peer_config(const char* kind) {
-  syn::nn::ModelConfig c;
-  c.kind = kind;
-  c.input_size = 1;
-  c.lookback = kLookback;
-  c.horizon = kHorizon;
-  c.hidden_size = kHidden;
-  c.num_layers = kLayers;
-  return c;
-}
+using syn::bench::kRecurrentBatch;
+using syn::bench::kRecurrentHorizon;
+using syn::bench::kRecurrentLookback;
+using syn::bench::recurrent_peer_config;
 
 void BM_train_step(benchmark::State& state, const char* kind) {
-  syn::nn::RecurrentForecaster model(peer_config(kind));
+  syn::nn::RecurrentForecaster model(recurrent_peer_config(kind));
   syn::nn::Adam opt(model.parameters(), 1e-3);
   syn::Generator gen(0);
-  const syn::Tensor x = syn::Tensor::randn(syn::Shape{kBatch, kLookback, 1}, gen);
-  const syn::Tensor y = syn::Tensor::randn(syn::Shape{kBatch, kHorizon}, gen);
+  const syn::Tensor x = syn::Tensor::randn(syn::Shape{kRecurrentBatch, kRecurrentLookback, 1}, gen);
+  const syn::Tensor y = syn::Tensor::randn(syn::Shape{kRecurrentBatch, kRecurrentHorizon}, gen);
   for (auto _ : state) {
     opt.zero_grad();
     syn::Tensor loss = syn::mae_loss(model.forward(x), y);
@@ -42,10 +35,10 @@ void BM_train_step(benchmark::State& state, const char* kind) {
 }
 
 void BM_infer(benchmark::State& state, const char* kind, int64_t batch) {
-  syn::nn::RecurrentForecaster model(peer_config(kind));
+  syn::nn::RecurrentForecaster model(recurrent_peer_config(kind));
   model.eval();
   syn::Generator gen(0);
-  const syn::Tensor x = syn::Tensor::randn(syn::Shape{batch, kLookback, 1}, gen);
+  const syn::Tensor x = syn::Tensor::randn(syn::Shape{batch, kRecurrentLookback, 1}, gen);
   syn::InferenceMode inference;
   for (auto _ : state) {
     syn::Tensor y = model.forward(x);
