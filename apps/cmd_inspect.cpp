@@ -9,6 +9,8 @@
 #include "command.hpp"
 #include "json_report.hpp"
 #include "synapse/core/mask.hpp"
+#include "synapse/nn/gate_blocks.hpp"
+#include "synapse/ops/sparse_plan.hpp"
 #include "synapse/train/checkpoint.hpp"
 #include "synapse/train/data_settings.hpp"
 
@@ -23,6 +25,9 @@ struct InspectArgs {
 struct TensorRow {
   std::string name, layer, shape;
   int64_t numel = 0, live = 0;
+  // Masked weight matrices: the plan a training batch and a batch of one run (Note [Sparse plans]).
+  std::string plan_batch, plan_one;
+  std::vector<nn::GateBlock> gates;  // lstm / gru input and recurrent weights
 };
 
 // The layer of a dotted tensor name: everything before the last '.' ("(model)" for top-level ones).
@@ -36,7 +41,18 @@ std::vector<TensorRow> tensor_rows(const train::Checkpoint& c) {
   for (const auto& [name, t] : c.tensors) {
     std::ostringstream shape;
     shape << t.shape();
-    rows.push_back({name, layer_of(name), shape.str(), t.numel(), t.mask() ? t.mask()->nnz() : t.numel()});
+    TensorRow row;
+    row.name = name;
+    row.layer = layer_of(name);
+    row.shape = shape.str();
+    row.numel = t.numel();
+    row.live = t.mask() ? t.mask()->nnz() : t.numel();
+    if (t.mask() && t.rank() == 2) {
+      row.plan_batch = sparse_plan_name(sparse_plan_for(t, kReportBatch));
+      row.plan_one = sparse_plan_name(sparse_plan_for(t, 1));
+    }
+    row.gates = nn::gate_blocks(c.config.kind, name, t);
+    rows.push_back(row);
   }
   return rows;
 }
@@ -81,10 +97,19 @@ void print_text(const InspectArgs& a, const train::Checkpoint& c, const std::vec
                 static_cast<long long>(layers[l].first), static_cast<long long>(layers[l].second),
                 100 * sparsity(layers[l].second, layers[l].first));
   std::printf("\ntensors\n");
-  for (const TensorRow& r : rows)
-    std::printf("  %-40s %-16s %10lld  live %10lld  sparsity %6.2f%%\n", r.name.c_str(), r.shape.c_str(),
+  for (const TensorRow& r : rows) {
+    std::printf("  %-40s %-16s %10lld  live %10lld  sparsity %6.2f%%", r.name.c_str(), r.shape.c_str(),
                 static_cast<long long>(r.numel), static_cast<long long>(r.live),
                 100 * sparsity(r.live, r.numel));
+    if (!r.plan_batch.empty())
+      std::printf("  plan %s (batch %lld), %s (batch 1)", r.plan_batch.c_str(),
+                  static_cast<long long>(kReportBatch), r.plan_one.c_str());
+    std::printf("\n");
+    for (const nn::GateBlock& g : r.gates)
+      std::printf("    gate %-34s %-16s %10lld  live %10lld  sparsity %6.2f%%\n", g.gate.c_str(),
+                  ("rows " + std::to_string(g.row_begin) + "+" + std::to_string(g.rows)).c_str(),
+                  static_cast<long long>(g.numel), static_cast<long long>(g.live), 100 * sparsity(g.live, g.numel));
+  }
   std::printf("\nmodel settings\n");
   for (const auto& [key, value] : c.config.to_map()) std::printf("  %-14s %s\n", key.c_str(), value.c_str());
   std::printf("\ndata settings\n");
@@ -105,12 +130,17 @@ int run_inspect(const InspectArgs& a) {
   for (const TensorRow& r : rows) {
     total += r.numel;
     live += r.live;
-    tensors.push_back({{"name", r.name},
-                       {"layer", r.layer},
-                       {"shape", r.shape},
-                       {"numel", r.numel},
-                       {"live", r.live},
-                       {"sparsity", sparsity(r.live, r.numel)}});
+    nlohmann::json row = {{"name", r.name},          {"layer", r.layer}, {"shape", r.shape},
+                          {"numel", r.numel},        {"live", r.live},   {"sparsity", sparsity(r.live, r.numel)}};
+    if (!r.plan_batch.empty()) row["plan"] = {{"batch", kReportBatch}, {"plan", r.plan_batch}, {"batch_1", r.plan_one}};
+    for (const nn::GateBlock& g : r.gates)
+      row["gates"].push_back({{"gate", g.gate},
+                              {"row_begin", g.row_begin},
+                              {"rows", g.rows},
+                              {"numel", g.numel},
+                              {"live", g.live},
+                              {"sparsity", sparsity(g.live, g.numel)}});
+    tensors.push_back(row);
   }
   const nlohmann::json out = {
       {"command", "inspect"},
@@ -129,7 +159,7 @@ int run_inspect(const InspectArgs& a) {
 Command add_inspect_command(CLI::App& root) {
   auto a = std::make_shared<InspectArgs>();
   CLI::App* app =
-      root.add_subcommand("inspect", "Show what a checkpoint holds: layers, parameters, sparsity, settings");
+      root.add_subcommand("inspect", "Show what a checkpoint holds: layers, parameters, sparsity per tensor and gate, kernel plans, settings");
   app->footer("Exit status: 0 success, 2 bad usage or a damaged or unreadable checkpoint.");
   app->add_option("MODEL", a->model_file, "Checkpoint written by synapse train")->required();
   app->add_flag("--json", a->json, "Print one JSON object instead of text");

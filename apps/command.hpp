@@ -27,6 +27,7 @@ Command add_train_command(CLI::App& root);
 Command add_eval_command(CLI::App& root);
 Command add_predict_command(CLI::App& root);
 Command add_inspect_command(CLI::App& root);
+Command add_masks_command(CLI::App& root);
 Command add_demo_command(CLI::App& root);
 
 }  // namespace syn::apps

@@ -1,4 +1,4 @@
-// synapse: command-line forecasting with the synapse engine — train, eval, predict, inspect, demo.
+// synapse: command-line forecasting with the synapse engine — train, eval, predict, inspect, masks, demo.
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   root.fallthrough();  // --config belongs to the root but is written after the subcommand
   add_json_config(root);
   const std::vector<Command> commands = {add_train_command(root), add_eval_command(root),
-                                         add_predict_command(root), add_inspect_command(root),
+                                         add_predict_command(root), add_inspect_command(root), add_masks_command(root),
                                          add_demo_command(root)};
   try {
     root.parse(argc, argv);

@@ -1,5 +1,5 @@
 #pragma once
-// PatchTST (Nie et al., ICLR 2023) as the peer workload /work/shared/peers/torch_peer.py builds it,
+// PatchTST (Nie et al., ICLR 2023) as the peer workload ../shared/peers/torch_peer.py builds it,
 // with PatchTST's own options (RevIN, BatchNorm in the encoder, dropout) on top. Channel
 // independence: every channel of every sample is one sequence of patches through shared weights.
 //
