@@ -181,7 +181,7 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on bitcoin.csv") 
     CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
-TEST_CASE("cli: the same seed trains the same model; MC dropout reports its spread") {
+TEST_CASE("cli: the same seed trains the same model, MC dropout reports its spread") {
   TempDir dir("seed");
   const json a = train_bitcoin(dir, "--reg mc-dropout --dropout 0.3 --mc-samples 8");
   const json b = train_bitcoin(dir, "--reg mc-dropout --dropout 0.3 --mc-samples 8");
@@ -218,7 +218,7 @@ TEST_CASE("cli: --config JSON gives the options, flags override it") {
              {"broken.json", "is not valid JSON"});
 }
 
-TEST_CASE("cli: the Air Quality file trains (';' separator, decimal commas, -200 as missing)") {
+TEST_CASE("cli: the Air Quality file trains (semicolon separator, decimal commas, -200 as missing)") {
   TempDir dir("air");
   const CliResult r =
       run_cli("train --data " + quoted(dataset("AirQualityUCI.csv")) +
@@ -306,7 +306,7 @@ TEST_CASE("cli: bad input exits 2 and names the file, column, line, option or fi
              {"other.csv", "no target column 'close'"});
 }
 
-TEST_CASE("cli: --init-weights starts from the given weights; --no-shuffle, --no-early-stopping") {
+TEST_CASE("cli: --init-weights starts from the given weights, --no-shuffle, --no-early-stopping") {
   TempDir dir("init_weights");
   // The weights the seed-11 model starts from (train_bitcoin's model: lookback 14, horizon 7).
   syn::nn::ModelConfig c;

@@ -119,7 +119,7 @@ TEST_CASE("datasets: AAPL_data.csv, target close, the text column Name") {
   CHECK(s.timestamps.back() == "2018-02-07");
 }
 
-TEST_CASE("datasets: AirQualityUCI.csv, target CO(GT), ';', decimal comma, -200 sentinels") {
+TEST_CASE("datasets: AirQualityUCI.csv, target CO(GT), semicolon separator, decimal comma, -200 sentinels") {
   const std::string path = dataset("AirQualityUCI.csv");
   CsvOptions options;
   options.missing_values = {-200};
