@@ -1,5 +1,5 @@
-// The four real datasets (Note [Data directory]). CI always has them; when they are missing these
-// tests fail and say so plainly.
+// The four real datasets (Note [Data directory]). When one is missing its test is skipped, or fails
+// with CI=true (Note [Tests that need a real dataset] in tests/support/data.hpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -8,6 +8,7 @@
 #include <numbers>
 #include <optional>
 
+#include "support/data.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/forecast/csv_reader.hpp"
 #include "synapse/forecast/data_dir.hpp"
@@ -16,17 +17,9 @@
 using namespace syn;
 using namespace syn::forecast;
 using doctest::Contains;
+using syn::testing::require_dataset;
 
 namespace {
-
-std::string dataset(const std::string& name) {
-  try {
-    return data_file(name).string();
-  } catch (const syn::Error& e) {
-    FAIL("dataset " << name << " is missing, so this test cannot run: " << std::string(e.what()));
-  }
-  return {};
-}
 
 int64_t count_nan(const std::vector<double>& v) {
   int64_t n = 0;
@@ -86,7 +79,9 @@ TEST_CASE("data_dir: SYN_DATA_DIR first, then ../shared/data, with a clear error
 }
 
 TEST_CASE("datasets: bitcoin.csv, target close") {
-  Table t = read_csv(dataset("bitcoin.csv"));
+  const std::optional<std::string> path = require_dataset("bitcoin.csv");
+  if (!path) return;
+  Table t = read_csv(*path);
   CHECK(t.rows() == 365);
   CHECK(t.names() == std::vector<std::string>{"open", "high", "low", "close", "volume", "marketCap"});
   Series s = select_series(t, {"close", {}, MissingPolicy::fail});
@@ -100,12 +95,13 @@ TEST_CASE("datasets: bitcoin.csv, target close") {
 }
 
 TEST_CASE("datasets: AAPL_data.csv, target close, the text column Name") {
-  const std::string path = dataset("AAPL_data.csv");
-  CHECK_THROWS_WITH_AS(read_csv(path), Contains("column 'Name' (column 7) holds text, e.g. 'AAPL' on line 2"),
-                       ValueError);
+  const std::optional<std::string> path = require_dataset("AAPL_data.csv");
+  if (!path) return;
+  CHECK_THROWS_WITH_AS(read_csv(*path),
+                       Contains("column 'Name' (column 7) holds text, e.g. 'AAPL' on line 2"), ValueError);
   CsvOptions options;
   options.ignore = {"Name"};
-  Table t = read_csv(path, options);
+  Table t = read_csv(*path, options);
   CHECK(t.rows() == 1259);
   CHECK(t.names() == std::vector<std::string>{"open", "high", "low", "close", "volume"});
   Series s = select_series(t, {"close", {"open", "volume"}, MissingPolicy::fail});
@@ -119,12 +115,13 @@ TEST_CASE("datasets: AAPL_data.csv, target close, the text column Name") {
   CHECK(s.timestamps.back() == "2018-02-07");
 }
 
-TEST_CASE("datasets: AirQualityUCI.csv, target CO(GT), ';', decimal comma, -200 sentinels") {
-  const std::string path = dataset("AirQualityUCI.csv");
+TEST_CASE("datasets: AirQualityUCI.csv, target CO(GT), semicolon separator, decimal comma, -200 sentinels") {
+  const std::optional<std::string> path = require_dataset("AirQualityUCI.csv");
+  if (!path) return;
   CsvOptions options;
   options.missing_values = {-200};
   options.dates = DateHandling::calendar_cyclic;
-  Table t = read_csv(path, options);
+  Table t = read_csv(*path, options);
   CHECK(t.rows() == 9357);  // the ;;;; rows and the two unnamed empty columns are gone
   CHECK(t.cols() == 13 + 6);
   CHECK(t.contains("AH"));
@@ -156,7 +153,9 @@ TEST_CASE("datasets: AirQualityUCI.csv, target CO(GT), ';', decimal comma, -200 
 }
 
 TEST_CASE("datasets: ETTh1.csv, target OT, seven numeric columns") {
-  Table t = read_csv(dataset("ETTh1.csv"));
+  const std::optional<std::string> path = require_dataset("ETTh1.csv");
+  if (!path) return;
+  Table t = read_csv(*path);
   CHECK(t.rows() == 17420);
   CHECK(numeric_columns(t) == std::vector<std::string>{"HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT"});
   Series s = select_series(t, {"OT", numeric_columns(t), MissingPolicy::fail});

@@ -49,7 +49,7 @@ TEST_CASE("forecast data: paper protocol, scaler on every row, early stopping on
   CHECK(d.test.first_target_row == 400);
 }
 
-TEST_CASE("forecast data: scoring the exact targets gives zero error; shapes are checked") {
+TEST_CASE("forecast data: scoring the exact targets gives zero error, shapes are checked") {
   ForecastData d = ForecastData::prepare(synthetic_series(400), Protocol::clean(), ScalerKind::standard,
                                          WindowSpec{12, 3});
   const Metrics exact = d.score(d.test.targets, d.test);

@@ -367,7 +367,7 @@ TEST_CASE("reductions: sum, max, dot and sum_sq_diff on random data within the s
     }
 }
 
-TEST_CASE("reductions: a NaN anywhere (body or tail) gives NaN; infinities are kept") {
+TEST_CASE("reductions: a NaN anywhere (body or tail) gives NaN, infinities are kept") {
   for (const ElementwiseKernels* table : vector_tables())
     for (int64_t n : {1, 17, 1000 + 7})
       for (int64_t pos : {int64_t{0}, n / 2, n - 1}) {

@@ -76,7 +76,7 @@ TEST_CASE("layer_norm: gradients for x, weight and bias against a double-precisi
       {x.detach(), w, b}, with_reference(layer_norm_reference(6, 4, true)));
 }
 
-TEST_CASE("layer_norm: rows come out with mean 0 and variance 1; long rows too") {
+TEST_CASE("layer_norm: rows come out with mean 0 and variance 1, long rows too") {
   const Tensor x = random_input(Shape{3, 9000}, 6, 5.f, 7.f).detach();
   const Tensor y = layer_norm(x, Shape{9000});
   for (int64_t r = 0; r < 3; ++r) {
@@ -88,7 +88,7 @@ TEST_CASE("layer_norm: rows come out with mean 0 and variance 1; long rows too")
   }
 }
 
-TEST_CASE("layer_norm: NaN poisons its row only; bad shapes name the op") {
+TEST_CASE("layer_norm: NaN poisons its row only, bad shapes name the op") {
   Tensor x = Tensor::from({1, NAN, 3, 1, 2, 3}, Shape{2, 3});
   Tensor y = layer_norm(x, Shape{3});
   for (int64_t j = 0; j < 3; ++j) {

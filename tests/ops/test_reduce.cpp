@@ -168,7 +168,7 @@ TEST_CASE("max: all -inf still picks the first element") {
   CHECK(x.grad().to_vector() == std::vector<float>{1, 0, 0, 1, 0, 0});
 }
 
-TEST_CASE("var: unbiased by default, biased on request; one element unbiased is NaN") {
+TEST_CASE("var: unbiased by default, biased on request, one element unbiased is NaN") {
   const Tensor x = Tensor::from({1.f, 2.f, 3.f, 4.f}, Shape{2, 2});
   CHECK(var(x).item() == doctest::Approx(5.0 / 3.0));
   CHECK(var(x, false).item() == doctest::Approx(1.25));

@@ -86,7 +86,7 @@ TEST_CASE("softmax: large inputs are stable") {
   CHECK(yt.at({0, 1}) == 0.f);
 }
 
-TEST_CASE("softmax: -inf entries get 0 (log: -inf); an all -inf slice gives NaN, like torch") {
+TEST_CASE("softmax: -inf entries get 0 (log: -inf), an all -inf slice gives NaN, like torch") {
   for (int64_t axis : {1, 0}) {
     // Rows (axis 1) or columns (axis 0, the same data transposed) of [-inf, 0, 0] and [-inf, -inf, -inf].
     Tensor x = axis == 1 ? Tensor::from({-INFINITY, 0, 0, -INFINITY, -INFINITY, -INFINITY}, Shape{2, 3})
