@@ -116,8 +116,9 @@ TEST_CASE("sparse ops: linear gradients check numerically under the sparse plan"
 
 TEST_CASE("sparse ops: masked recurrent layers agree across plans, and dead gradients stay 0") {
   Generator gen(7);
-  for (RecurrentCell cell : {RecurrentCell::rnn_tanh, RecurrentCell::lstm, RecurrentCell::gru}) {
-    for (int64_t n : {1, 5}) {
+  for (RecurrentCell cell :
+       {RecurrentCell::rnn_tanh, RecurrentCell::rnn_relu, RecurrentCell::lstm, RecurrentCell::gru}) {
+    for (int64_t n : {1, 5, 40}) {  // 40: two feature-major chunks (Note [Feature-major recurrent loop])
       CAPTURE(cell_name(cell));
       CAPTURE(n);
       const int64_t t = 4, in = 3, hid = 6, gh = gate_count(cell) * hid;

@@ -11,10 +11,11 @@
 #include "synapse/ops/blocked_sums.hpp"
 #include "synapse/ops/kernels/gemm.hpp"
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
+#include "synapse/ops/kernels/sparse_kernels.hpp"
 #include "synapse/ops/recurrent_buffers.hpp"
 #include "synapse/ops/shape_ops.hpp"
 #include "synapse/ops/sparse_plan.hpp"
-#include "synapse/ops/sparse_step.hpp"
+#include "synapse/ops/recurrent_feature_major.hpp"
 #include "synapse/ops/sparse_weight.hpp"
 
 namespace syn {
@@ -26,11 +27,12 @@ using kernels::Trans;
 
 using detail::PackedWeights;
 using detail::Scratch;
-using detail::SparseStepProduct;
 using detail::SparseWeight;
 
-// The per-step product c (r, out) += a (r, in)·Bᵀ of one chunk of batch rows, by the dense packed
-// kernel or, under the sparse plan, the compressed rows of B (Note [Sparse plans]).
+// The per-step product c (r, out) += a (r, in)·Bᵀ of one chunk of batch rows in the batch-major
+// loop: the dense packed kernel, or for a batch of one under the sparse plan a sparse GEMV over the
+// compressed rows of B (larger batches run the sparse plan in the feature-major loop, Note
+// [Feature-major recurrent loop]).
 struct StepProduct {
   const RecurrentKernels* dense = nullptr;
   const PackedWeights* packed = nullptr;
@@ -47,15 +49,13 @@ struct StepProduct {
     return rows ? StepProduct{nullptr, nullptr, ix.row_ptr.data(), ix.col.data(), w.csr.data(), ix.cols, ix.rows}
                 : StepProduct{nullptr, nullptr, ix.col_ptr.data(), ix.row.data(), w.csc.data(), ix.rows, ix.cols};
   }
-  // Per-thread buffers for the sparse plan (none for dense).
-  SparseStepProduct buffers(int64_t max_rows) const {
-    return dense ? SparseStepProduct(0, 0, 0) : SparseStepProduct(max_rows, in, out);
-  }
-  void run(const SparseStepProduct& buf, int64_t r, const float* a, float* c) const {
-    if (dense)
+  void run(int64_t r, const float* a, float* c) const {
+    if (dense) {
       dense->matmul_packed(r, out, in, a, in, packed->data.data(), packed->panel, c, out);
-    else
-      buf.run(kernels::sparse_kernels(), ptr, idx, val, r, a, in, c, out);
+      return;
+    }
+    SYN_CHECK(r == 1, "the batch-major sparse step runs one batch row at a time");
+    kernels::sparse_kernels().spmv(0, out, ptr, idx, val, a, c, true);
   }
 };
 
@@ -93,6 +93,8 @@ struct RecurrentBackward : Node {
   SavedTensor x_tm, w_ih, w_hh, hs;
   Scratch cs, gates;
   SparsePlan plan_ih = SparsePlan::dense, plan_hh = SparsePlan::dense;  // the forward's (Note [Sparse plans])
+  bool feature_major = false;  // the sparse plan's time loop (Note [Feature-major recurrent loop])
+  detail::FeatureMajorSaved fm;
   const char* name() const override { return backward_name(cell); }
 
   // dw (M, K) += dyᵀ·x over `rows` rows: dy (rows, M), x (rows, K); w is the weight, `mask` its
@@ -108,51 +110,31 @@ struct RecurrentBackward : Node {
     if (mask) mask->zero_dead(dw);
   }
 
-  void backward(const std::vector<Tensor>& grads) override {
+  // The batch-major time loop of backward (dense plan, or a batch of one): dxp, dhp (T, N, G·H)
+  // written; dh0 (N, H) = dL/dh_0 and dc (N, H) = dL/dc_0 (lstm) returned.
+  void batch_major_backward(const std::vector<Tensor>& grads, const float* dy, const StepProduct& product,
+                            float* pdxp, float* pdhp, Tensor& dh0, Tensor& dc) const {
     const auto& kern = kernels::recurrent_kernels();
     const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid;
-    const bool is_gru = cell == RecurrentCell::gru, is_lstm = cell == RecurrentCell::lstm;
+    const bool is_gru = cell == RecurrentCell::gru;
     const float* phs = hs.get(*this).data();
     const float* pcs = cs.data();
     const float* pgates = gates.data();
-
-    // dL/d output, time-major (T, N, H), or nullptr when no gradient reached the sequence.
-    const float* dy = grads[0].defined() ? grads[0].data() : nullptr;
-    Scratch dy_tm(dy && batch_first ? t_len * nh : 0);
-    if (dy && batch_first) {
-      detail::swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
-      dy = dy_tm.data();
-    }
-
-    // dxp: gradient of the input projections; dhp: of the recurrent ones (the same for rnn / lstm).
-    const Scratch dxp(t_len * n * gh), dhp(is_gru ? t_len * n * gh : 0);
-    float* pdxp = dxp.data();
-    float* pdhp = is_gru ? dhp.data() : pdxp;
-    const Tensor& whh = w_hh.get(*this);
-    const bool sparse_hh = plan_hh == SparsePlan::sparse;
-    const PackedWeights packed_w_hh(sparse_hh ? Tensor() : whh, gh, hid, false, n, kern);
-    const std::optional<SparseWeight> sparse_w_hh =
-        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, true) : std::nullopt;
-    // dh_prev (r, H) += dgates (r, G·H)·W_hh
-    const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, false)
-                                          : StepProduct::of_dense(kern, packed_w_hh, gh, hid);
-
     // Two dh buffers (current step, previous step) and dc, all (N, H).
     Tensor dh_a = Tensor::zeros(Shape{n, hid}), dh_b = Tensor::zeros(Shape{n, hid});
-    Tensor dc = Tensor::zeros(Shape{n, hid});
+    dc = Tensor::zeros(Shape{n, hid});
     float* pdc = dc.mutable_data();
     float* pa = dh_a.mutable_data();
     if (dy) std::memcpy(pa, dy + (t_len - 1) * nh, sizeof(float) * nh);
     if (grads[1].defined())
       for (int64_t e = 0; e < nh; ++e) pa[e] += grads[1].data()[e];
-    if (is_lstm && grads.size() > 2 && grads[2].defined())
+    if (cell == RecurrentCell::lstm && grads.size() > 2 && grads[2].defined())
       std::memcpy(pdc, grads[2].data(), sizeof(float) * nh);
     const bool need_dh0 = needs_grad(5);
     float* pb = dh_b.mutable_data();
 
     parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
       const int64_t rows = n1 - n0;
-      const SparseStepProduct buf = product.buffers(rows);
       float* dh = pa + n0 * hid;
       float* dh_prev = pb + n0 * hid;
       for (int64_t t = t_len - 1; t >= 0; --t) {
@@ -186,16 +168,59 @@ struct RecurrentBackward : Node {
         } else {
           std::memset(dh_prev, 0, sizeof(float) * rows * hid);
         }
-        product.run(buf, rows, dgh, dh_prev);
+        product.run(rows, dgh, dh_prev);
         std::swap(dh, dh_prev);
       }
     });
     // After T swaps (T - 1 if the last step stopped early) the gradient of h0 is in dh_a or dh_b.
-    const Tensor& dh0 = t_len % 2 == 0 ? dh_a : dh_b;
+    dh0 = t_len % 2 == 0 ? dh_a : dh_b;
+  }
+
+  void backward(const std::vector<Tensor>& grads) override {
+    const auto& kern = kernels::recurrent_kernels();
+    const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid;
+    const bool is_gru = cell == RecurrentCell::gru, is_lstm = cell == RecurrentCell::lstm;
+
+    // dL/d output, time-major (T, N, H), or nullptr when no gradient reached the sequence.
+    const float* dy = grads[0].defined() ? grads[0].data() : nullptr;
+    Scratch dy_tm(dy && batch_first ? t_len * nh : 0);
+    if (dy && batch_first) {
+      detail::swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
+      dy = dy_tm.data();
+    }
+
+    // dxp: gradient of the input projections; dhp: of the recurrent ones (the same for rnn / lstm).
+    const Scratch dxp(t_len * n * gh), dhp(is_gru ? t_len * n * gh : 0);
+    float* pdxp = dxp.data();
+    float* pdhp = is_gru ? dhp.data() : pdxp;
+    const Tensor& whh = w_hh.get(*this);
+    const bool sparse_hh = plan_hh == SparsePlan::sparse;
+    const PackedWeights packed_w_hh(sparse_hh || feature_major ? Tensor() : whh, gh, hid, false, n, kern);
+    const std::optional<SparseWeight> sparse_w_hh =
+        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, true) : std::nullopt;
+    // dh_prev (r, H) += dgates (r, G·H)·W_hh
+    const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, false)
+                                          : StepProduct::of_dense(kern, packed_w_hh, gh, hid);
+    const bool feature_major = this->feature_major;
+
+    const bool need_dh0 = needs_grad(5);
+    Tensor dh0, dc;  // dL/dh_0, dL/dc_0, both (N, H)
+    if (feature_major) {
+      if (need_dh0) dh0 = Tensor::zeros(Shape{n, hid});
+      if (is_lstm && needs_grad(6)) dc = Tensor::zeros(Shape{n, hid});
+      const auto defined = [&](size_t i) { return grads.size() > i && grads[i].defined() ? grads[i].data() : nullptr; };
+      detail::feature_major_backward({cell, n, t_len, hid, gh}, fm, dy, defined(1), defined(2), *sparse_w_hh, pdxp,
+                                     is_gru ? pdhp : nullptr, dh0.defined() ? dh0.mutable_data() : nullptr,
+                                     dc.defined() ? dc.mutable_data() : nullptr,
+                                     needs_grad(2) ? grad_buffer(2).mutable_data() : nullptr);
+    } else {
+      batch_major_backward(grads, dy, product, pdxp, pdhp, dh0, dc);
+    }
 
     const int64_t rows = d.rows();
-    if (needs_grad(2))  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
-      weight_grad(whh, w_hh.mask(), plan_hh, pdhp, phs, rows, grad_buffer(2).mutable_data());
+    if (needs_grad(2) && !feature_major)  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
+      weight_grad(whh, w_hh.mask(), plan_hh, pdhp, hs.get(*this).data(), rows, grad_buffer(2).mutable_data());
+
     const Tensor& wih = w_ih.get(*this);
     if (needs_grad(1)) weight_grad(wih, w_ih.mask(), plan_ih, pdxp, x_tm.get(*this).data(), rows,
                                    grad_buffer(1).mutable_data());
@@ -224,9 +249,63 @@ struct RecurrentBackward : Node {
       if (batch_first) detail::add_swapped_leading_axes(dx, t_len, n, d.in, grad_buffer(0).mutable_data());
     }
     if (need_dh0) accumulate_grad(5, dh0);
-    if (needs_grad(6)) accumulate_grad(6, dc);
+    if (needs_grad(6) && dc.defined()) accumulate_grad(6, dc);
   }
 };
+
+// The batch-major time loop (dense plan, or a batch of one): hs (T + 1, N, H) with h_0 .. h_T,
+// cs (T + 1, N, H) (lstm), gates (T, N, 4H) (gru), c_n (N, H) (lstm), all written; xp (T, N, G·H)
+// becomes the lstm's activated gates (Note [Fused recurrent layer]).
+void batch_major_forward(RecurrentCell cell, const Dims& d, float* pxp, const Tensor& h0, const Tensor& c0,
+                         const float* pb_hh, const StepProduct& product, float* phs, float* pcs, float* pgates,
+                         float* c_n) {
+  const auto& kern = kernels::recurrent_kernels();
+  const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid;
+  if (h0.defined())
+    std::memcpy(phs, h0.data(), sizeof(float) * nh);
+  else
+    std::memset(phs, 0, sizeof(float) * nh);
+  if (cell == RecurrentCell::lstm) {
+    if (c0.defined())
+      std::memcpy(pcs, c0.data(), sizeof(float) * nh);
+    else
+      std::memset(pcs, 0, sizeof(float) * nh);
+  }
+  const Scratch hp(cell == RecurrentCell::gru ? n * gh : 0);  // gru: h_{t-1}·W_hhᵀ + b_hh of one step
+  float* php = hp.data();
+  parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
+    const int64_t r = n1 - n0;
+    for (int64_t t = 0; t < t_len; ++t) {
+      const int64_t at = (t * n + n0) * hid;  // row n0 of step t in (T, N, H)
+      const float* h_prev = phs + at;
+      float* h = phs + at + nh;
+      float* pre = pxp + (t * n + n0) * gh;
+      switch (cell) {
+        case RecurrentCell::lstm:
+          product.run(r, h_prev, pre);
+          kern.lstm_cell(r, hid, pre, pcs + at, pcs + at + nh, h);
+          break;
+        case RecurrentCell::gru: {
+          float* q = php + n0 * gh;
+          for (int64_t i = 0; i < r; ++i) std::memcpy(q + i * gh, pb_hh, sizeof(float) * gh);
+          product.run(r, h_prev, q);
+          kern.gru_cell(r, hid, pre, q, h_prev, pgates + (t * n + n0) * 4 * hid, h);
+          break;
+        }
+        case RecurrentCell::rnn_tanh:
+          product.run(r, h_prev, pre);
+          kern.rnn_tanh_cell(r * hid, pre, h);
+          break;
+        case RecurrentCell::rnn_relu:
+          product.run(r, h_prev, pre);
+          kern.rnn_relu_cell(r * hid, pre, h);
+          break;
+      }
+    }
+  });
+
+  if (c_n) std::memcpy(c_n, pcs + t_len * nh, sizeof(float) * nh);
+}
 
 void check_inputs(RecurrentCell cell, const Tensor& x, const RecurrentWeights& w, const Tensor& h0,
                   const Tensor& c0, bool batch_first, Dims& d) {
@@ -322,58 +401,21 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
                                         : StepProduct::of_dense(kern, packed_w_hh, hid, gh);
   Tensor hs = Tensor::empty(Shape{t_len + 1, n, hid});
   float* phs = hs.mutable_data();
-  if (h0.defined())
-    std::memcpy(phs, h0.data(), sizeof(float) * nh);
-  else
-    std::memset(phs, 0, sizeof(float) * nh);
-  Scratch cs(is_lstm ? (t_len + 1) * nh : 0);
-  if (is_lstm) {
-    if (c0.defined())
-      std::memcpy(cs.data(), c0.data(), sizeof(float) * nh);
-    else
-      std::memset(cs.data(), 0, sizeof(float) * nh);
-  }
-  // lstm activates its gates in place in xp; gru saves r, z, n, W_hn·h + b_hn beside it.
-  Scratch gates(is_gru ? t_len * n * 4 * hid : 0);
-  const Scratch hp(is_gru ? n * gh : 0);  // gru: h_{t-1}·W_hhᵀ + b_hh of one step
-  float* pcs = cs.data();
-  float* pgates = gates.data();
-  float* php = hp.data();
-  const float* pb_hh = w.b_hh.data();
-
-  parallel_for(n, d.row_grain(), [&](int64_t n0, int64_t n1) {
-    const int64_t r = n1 - n0;
-    const SparseStepProduct buf = product.buffers(r);
-    for (int64_t t = 0; t < t_len; ++t) {
-      const int64_t at = (t * n + n0) * hid;  // row n0 of step t in (T, N, H)
-      const float* h_prev = phs + at;
-      float* h = phs + at + nh;
-      float* pre = pxp + (t * n + n0) * gh;
-      switch (cell) {
-        case RecurrentCell::lstm:
-          product.run(buf, r, h_prev, pre);
-          kern.lstm_cell(r, hid, pre, pcs + at, pcs + at + nh, h);
-          break;
-        case RecurrentCell::gru: {
-          float* q = php + n0 * gh;
-          for (int64_t i = 0; i < r; ++i) std::memcpy(q + i * gh, pb_hh, sizeof(float) * gh);
-          product.run(buf, r, h_prev, q);
-          kern.gru_cell(r, hid, pre, q, h_prev, pgates + (t * n + n0) * 4 * hid, h);
-          break;
-        }
-        case RecurrentCell::rnn_tanh:
-          product.run(buf, r, h_prev, pre);
-          kern.rnn_tanh_cell(r * hid, pre, h);
-          break;
-        case RecurrentCell::rnn_relu:
-          product.run(buf, r, h_prev, pre);
-          kern.rnn_relu_cell(r * hid, pre, h);
-          break;
-      }
-    }
-  });
-
   RecurrentOutput out;
+  if (is_lstm) out.c_n = Tensor::empty(Shape{n, hid});
+  const bool feature_major = sparse_hh && n > 1;
+  detail::FeatureMajorSaved fm;
+  Scratch cs(is_lstm && !feature_major ? (t_len + 1) * nh : 0);
+  // lstm activates its gates in place in xp; gru saves r, z, n, W_hn·h + b_hn beside it.
+  Scratch gates(is_gru && !feature_major ? t_len * n * 4 * hid : 0);
+  if (feature_major)
+    detail::feature_major_forward({cell, n, t_len, hid, gh}, pxp, h0.defined() ? h0.data() : nullptr,
+                                  c0.defined() ? c0.data() : nullptr, w.b_hh.data(), *sparse_w_hh, fm, phs,
+                                  is_lstm ? out.c_n.mutable_data() : nullptr);
+  else
+    batch_major_forward(cell, d, pxp, h0, c0, w.b_hh.data(), product, phs, cs.data(), gates.data(),
+                        is_lstm ? out.c_n.mutable_data() : nullptr);
+
   if (batch_first) {
     out.output = Tensor::empty(Shape{n, t_len, hid});
     detail::swap_leading_axes(phs + nh, t_len, n, hid, out.output.mutable_data());
@@ -382,10 +424,6 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   }
   out.h_n = Tensor::empty(Shape{n, hid});
   std::memcpy(out.h_n.mutable_data(), phs + t_len * nh, sizeof(float) * nh);
-  if (is_lstm) {
-    out.c_n = Tensor::empty(Shape{n, hid});
-    std::memcpy(out.c_n.mutable_data(), pcs + t_len * nh, sizeof(float) * nh);
-  }
 
   const std::initializer_list<const Tensor*> inputs = {&x, &w.w_ih, &w.w_hh, &w.b_ih, &w.b_hh, &h0, &c0};
   RecurrentBackward* node = is_lstm ? record<RecurrentBackward>(inputs, {&out.output, &out.h_n, &out.c_n})
@@ -402,6 +440,8 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
     node->hs = hs;
     node->cs = std::move(cs);
     node->gates = is_lstm ? std::move(xp) : std::move(gates);
+    node->feature_major = feature_major;
+    node->fm = std::move(fm);
   }
   return out;
 }
