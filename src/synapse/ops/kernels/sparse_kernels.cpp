@@ -7,9 +7,30 @@
 
 namespace syn::kernels {
 
+// Defined in sparse_sse2.cpp, sparse_avx2.cpp and sparse_avx512.cpp.
+namespace sse2 {
+const SparseKernels& sparse_table();
+}
+namespace avx2 {
+const SparseKernels& sparse_table();
+}
+namespace avx512 {
+const SparseKernels& sparse_table();
+}
+
 const SparseKernels* sparse_kernels_for(Isa isa) {
   if (!cpu_supports(isa)) return nullptr;
-  return isa == Isa::scalar ? &scalar_sparse_kernels() : nullptr;
+  switch (isa) {
+    case Isa::scalar:
+      return &scalar_sparse_kernels();
+    case Isa::sse2:
+      return &sse2::sparse_table();
+    case Isa::avx2:
+      return &avx2::sparse_table();
+    case Isa::avx512:
+      return &avx512::sparse_table();
+  }
+  return nullptr;
 }
 
 const SparseKernels& sparse_kernels() {
