@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "bench_main.hpp"
-#include "peak_fma.hpp"
+#include "peak_fma_case.hpp"
 #include "synapse/core/parallel.hpp"
 #include "synapse/core/random.hpp"
 #include "synapse/core/tensor.hpp"
@@ -91,15 +91,6 @@ void bm_openblas(benchmark::State& state, Shape3 s, Trans ta, Trans tb) {
 }
 #endif
 
-void bm_peak_fma(benchmark::State& state) {
-  const bool avx512 = syn::cpu_supports(Isa::avx512);
-  double flops = 0;
-  for (auto _ : state)
-    flops += avx512 ? syn::bench::peak_fma_avx512(1 << 20) : syn::bench::peak_fma_avx2(1 << 20);
-  state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsRate);
-  state.SetLabel(avx512 ? "avx512" : "avx2");
-}
-
 std::string suffix(const Shape3& s) {
   std::string out;
   for (int64_t v : {s.m, s.n, s.k}) out.append("/").append(std::to_string(v));
@@ -107,7 +98,7 @@ std::string suffix(const Shape3& s) {
 }
 
 void register_all() {
-  if (syn::cpu_supports(Isa::avx2)) benchmark::RegisterBenchmark("BM_peak_fma", bm_peak_fma);
+  syn::bench::register_peak_fma();
   const Isa best = syn::best_isa();
   for (const Shape3& s : kShapes) {
     benchmark::RegisterBenchmark(("BM_gemm" + suffix(s)).c_str(), bm_synapse, s, Trans::no, Trans::no, 1,
