@@ -4,109 +4,87 @@
 //
 // - spmm: the batch is the vector lane. One output row's block of up to kSpmmVecs vectors stays in
 //   registers while the row's live entries stream by (broadcast val, FMA with a load of an xt row);
-//   two rows at a time give twice the independent FMA chains. Column blocks are the outer loop, so
+//   one row at a time (interleaving two rows measured slower on AVX-512). Column blocks are the outer loop, so
 //   the xt panel a block reads, (K, kSpmmVecs·lanes), stays in cache across the rows. The last
 //   block's partial vector uses masked loads and stores: each lane sees the same operations.
-// - sddmm: lanes-many live entries of one row at a time, each a dot product over a column tile of
-//   the batch into its own vector accumulator, then one shuffle tree sums all of them
-//   (reduce_add_each); a row's remaining entries go through the same tree, their unused slots
-//   repeating a live entry whose sums are dropped. Tiling the batch by kSddmmTile keeps the bt
-//   tile the rows share in cache; each tile's sums are added to w.
+// - sddmm: lanes-many live entries at a time, in order over the rows of [m0, m1) (rows mixed, so
+//   only the range's last group has unused slots; they repeat a live entry and their sums are
+//   dropped). Each entry's dot product over a tile of the batch goes into its own vector
+//   accumulator, then one shuffle tree sums all of them (reduce_add_each). Tiling the batch by
+//   kSddmmTile keeps the bt tile the rows share in cache; each tile's sums are added to w.
 // - spmv: lanes-many rows at a time, each row's live entries a vector at a time (load val, gather
 //   x over idx, FMA), then the same shuffle tree gives the rows' sums in one vector.
 // - transpose: 8 × 8 (4 × 4 on SSE2) register transposes inside 32 × 32 cache tiles.
 // A row's result never depends on which rows share its group or block, so splitting [m0, m1)
 // between threads changes nothing (Note [Determinism]).
 #include <algorithm>
+#include <type_traits>
 
 #include "synapse/ops/kernels/sparse_kernels.hpp"
 #include "synapse/ops/kernels/xsimd_compat.hpp"
 
 namespace syn::kernels::simd {
 
-inline constexpr int kSpmmVecs = 4;        // vectors of one output row held in registers
+inline constexpr int kSpmmVecs = 4;         // vectors of one output row held in registers
+inline constexpr int kSddmmVecs = 4;        // vectors per entry and step of an sddmm dot product
 inline constexpr int64_t kSddmmTile = 256;  // batch entries per sddmm tile (1 KiB of each bt row)
 
-// Rows m, m + 1, ..., m + R - 1 of yt, the V vectors from column j (the last one `tail` lanes wide
-// when Tail): yt[m, j:] (+)= Σ_p val[p]·xt[idx[p], j:]. The rows' common length runs interleaved.
-template <class A, int R, int V, bool Tail>
-SYN_SIMD_INLINE void spmm_block(int64_t m, int64_t j, int64_t tail, const int32_t* ptr, const int32_t* idx,
-                                const float* val, const float* xt, int64_t ldx, float* yt, int64_t ldy,
-                                bool accumulate) {
+// Calls block(j, width, V, Tail) for consecutive column blocks of `len`: blocks of kVecs whole
+// vectors, then one block of the V vectors left, the last of them `width` < lanes wide when Tail
+// (V and Tail as std::integral_constant).
+template <class A, int kVecs, int V = 1, class Block>
+SYN_SIMD_INLINE void for_each_block(int64_t len, Block block, int64_t j = 0) {
   constexpr int64_t w = kLanes<A>;
-  auto ld = [&](const float* p, int v) { return Tail && v == V - 1 ? load_first<A>(p, tail) : load<A>(p); };
-  Vec<A> acc[R][V];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) acc[r][v] = accumulate ? ld(yt + (m + r) * ldy + j + v * w, v) : splat<A>(0.f);
-  auto step = [&](int r, int32_t p) {
-    const Vec<A> a = splat<A>(val[p]);
-    const float* x = xt + static_cast<int64_t>(idx[p]) * ldx + j;
-    for (int v = 0; v < V; ++v) acc[r][v] = fma<A>(a, ld(x + v * w, v), acc[r][v]);
-  };
-  int32_t common = ptr[m + 1] - ptr[m];
-  for (int r = 1; r < R; ++r) common = std::min(common, ptr[m + r + 1] - ptr[m + r]);
-  for (int32_t q = 0; q < common; ++q)
-    for (int r = 0; r < R; ++r) step(r, ptr[m + r] + q);
-  for (int r = 0; r < R; ++r)
-    for (int32_t p = ptr[m + r] + common; p < ptr[m + r + 1]; ++p) step(r, p);
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) {
-      float* y = yt + (m + r) * ldy + j + v * w;
-      if (Tail && v == V - 1)
-        store_first<A>(y, acc[r][v], tail);
-      else
-        store<A>(y, acc[r][v]);
-    }
+  if constexpr (V == 1)
+    for (; j + kVecs * w <= len; j += kVecs * w)
+      block(j, w, std::integral_constant<int, kVecs>{}, std::false_type{});
+  if constexpr (V <= kVecs) {
+    const int64_t rest = len - j;
+    if (rest == 0) return;
+    if (rest == V * w) return block(j, w, std::integral_constant<int, V>{}, std::false_type{});
+    if (rest < V * w) return block(j, rest - (V - 1) * w, std::integral_constant<int, V>{}, std::true_type{});
+    for_each_block<A, kVecs, V + 1>(len, block, j);
+  }
 }
 
-// Output rows [m0, m1), columns [j, j + V·lanes) (the last vector `tail` lanes wide when Tail).
+// V vectors from p, the last one `width` lanes wide (zero beyond) when Tail.
 template <class A, int V, bool Tail>
-void spmm_columns(int64_t m0, int64_t m1, int64_t j, int64_t tail, const int32_t* ptr, const int32_t* idx,
-                  const float* val, const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate) {
-  int64_t m = m0;
-  for (; m + 2 <= m1; m += 2) spmm_block<A, 2, V, Tail>(m, j, tail, ptr, idx, val, xt, ldx, yt, ldy, accumulate);
-  if (m < m1) spmm_block<A, 1, V, Tail>(m, j, tail, ptr, idx, val, xt, ldx, yt, ldy, accumulate);
+SYN_SIMD_INLINE Vec<A> load_block(const float* p, int v, int64_t width) {
+  return Tail && v == V - 1 ? load_first<A>(p + v * kLanes<A>, width) : load<A>(p + v * kLanes<A>);
+}
+
+// Row m of yt, V vectors from column j (the last `width` wide when Tail):
+// yt[m, j:] (+)= Σ_p val[p]·xt[idx[p], j:].
+template <class A, int V, bool Tail>
+SYN_SIMD_INLINE void spmm_block(int64_t m, int64_t j, int64_t width, const int32_t* ptr, const int32_t* idx,
+                                const float* val, const float* xt, int64_t ldx, float* yt, int64_t ldy,
+                                bool accumulate) {
+  float* y = yt + m * ldy + j;
+  Vec<A> acc[V];
+  for (int v = 0; v < V; ++v) acc[v] = accumulate ? load_block<A, V, Tail>(y, v, width) : splat<A>(0.f);
+  for (int32_t p = ptr[m]; p < ptr[m + 1]; ++p) {
+    const Vec<A> a = splat<A>(val[p]);
+    const float* x = xt + static_cast<int64_t>(idx[p]) * ldx + j;
+    for (int v = 0; v < V; ++v) acc[v] = fma<A>(a, load_block<A, V, Tail>(x, v, width), acc[v]);
+  }
+  for (int v = 0; v < V; ++v) {
+    if (Tail && v == V - 1)
+      store_first<A>(y + v * kLanes<A>, acc[v], width);
+    else
+      store<A>(y + v * kLanes<A>, acc[v]);
+  }
 }
 
 // Compressed rows: ptr (M + 1), idx (nnz), val (nnz)   xt: (K, n)   yt: (M, n)
 template <class A>
 void spmm(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* val,
           const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate) {
-  constexpr int64_t w = kLanes<A>, block = kSpmmVecs * w;
-  int64_t j = 0;
-  for (; j + block <= n; j += block)
-    spmm_columns<A, kSpmmVecs, false>(m0, m1, j, 0, ptr, idx, val, xt, ldx, yt, ldy, accumulate);
-  const int64_t rest = n - j, full = rest / w, tail = rest % w;
-  using Fn = void (*)(int64_t, int64_t, int64_t, int64_t, const int32_t*, const int32_t*, const float*,
-                      const float*, int64_t, float*, int64_t, bool);
-  // [full vectors][whether a partial one follows]; kSpmmVecs = 4.
-  static constexpr Fn kRest[4][2] = {{nullptr, spmm_columns<A, 1, true>},
-                                     {spmm_columns<A, 1, false>, spmm_columns<A, 2, true>},
-                                     {spmm_columns<A, 2, false>, spmm_columns<A, 3, true>},
-                                     {spmm_columns<A, 3, false>, spmm_columns<A, 4, true>}};
-  if (rest > 0) kRest[full][tail > 0](m0, m1, j, tail == 0 ? w : tail, ptr, idx, val, xt, ldx, yt, ldy, accumulate);
-}
-
-// Dot products of a (len) with the lanes-many rows b[e] (len), over whole vectors and a partial last
-// one; adds the sums of entries e < count to *out[e].
-template <class A>
-SYN_SIMD_INLINE void dot_each(int64_t len, const float* a, const float* const* b, float* const* out,
-                              int count) {
-  constexpr int64_t w = kLanes<A>;
-  Vec<A> acc[w];
-  for (int64_t e = 0; e < w; ++e) acc[e] = splat<A>(0.f);
-  int64_t j = 0;
-  for (; j + w <= len; j += w) {
-    const Vec<A> x = load<A>(a + j);
-    for (int64_t e = 0; e < w; ++e) acc[e] = fma<A>(x, load<A>(b[e] + j), acc[e]);
-  }
-  if (j < len) {
-    const Vec<A> x = load_first<A>(a + j, len - j);
-    for (int64_t e = 0; e < w; ++e) acc[e] = fma<A>(x, load_first<A>(b[e] + j, len - j), acc[e]);
-  }
-  alignas(64) float sums[w];
-  store_aligned<A>(sums, reduce_add_each<A>(acc));
-  for (int e = 0; e < count; ++e) *out[e] += sums[e];
+  for_each_block<A, kSpmmVecs>(n, [&](int64_t j, int64_t width, auto vecs, auto tail) {
+    constexpr int V = decltype(vecs)::value;
+    constexpr bool Tail = decltype(tail)::value;
+    for (int64_t m = m0; m < m1; ++m)
+      spmm_block<A, V, Tail>(m, j, width, ptr, idx, val, xt, ldx, yt, ldy, accumulate);
+  });
 }
 
 // Compressed rows: ptr (M + 1), idx (nnz)   at: (M, n)   bt: (K, n)   w: (M, K)
@@ -114,21 +92,37 @@ template <class A>
 void sddmm(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* at,
            int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw) {
   constexpr int lanes = static_cast<int>(kLanes<A>);
-  for (int64_t j = 0; j < n; j += kSddmmTile) {
-    const int64_t len = std::min(kSddmmTile, n - j);
-    for (int64_t m = m0; m < m1; ++m) {
-      const float* a = at + m * lda + j;
-      for (int32_t p = ptr[m]; p < ptr[m + 1]; p += lanes) {
-        const int count = std::min(lanes, ptr[m + 1] - p);
-        const float* b[lanes];
-        float* out[lanes];
-        for (int e = 0; e < lanes; ++e) {
-          const int32_t k = idx[p + std::min(e, count - 1)];
-          b[e] = bt + static_cast<int64_t>(k) * ldb + j;
-          out[e] = w + m * ldw + k;
-        }
-        dot_each<A>(len, a, b, out, count);
+  if (m0 >= m1) return;
+  const int32_t end = ptr[m1];
+  for (int64_t j0 = 0; j0 < n; j0 += kSddmmTile) {
+    const int64_t len = std::min(kSddmmTile, n - j0);
+    int64_t m = m0;
+    // Groups of `lanes` consecutive live entries, rows mixed; the last group's unused slots repeat
+    // its last entry.
+    for (int32_t p = ptr[m0]; p < end; p += lanes) {
+      const int count = std::min(lanes, end - p);
+      int64_t a_off[lanes], b_off[lanes], w_off[lanes];
+      for (int e = 0; e < lanes; ++e) {
+        const int32_t q = p + std::min(e, count - 1);
+        while (ptr[m + 1] <= q) ++m;
+        a_off[e] = m * lda + j0;
+        b_off[e] = static_cast<int64_t>(idx[q]) * ldb + j0;
+        w_off[e] = m * ldw + idx[q];
       }
+      Vec<A> acc[lanes];
+      for (int e = 0; e < lanes; ++e) acc[e] = splat<A>(0.f);
+      for_each_block<A, kSddmmVecs>(len, [&](int64_t j, int64_t width, auto vecs, auto tail) {
+        constexpr int V = decltype(vecs)::value;
+        constexpr bool Tail = decltype(tail)::value;
+#pragma GCC unroll 16
+        for (int e = 0; e < lanes; ++e)
+          for (int v = 0; v < V; ++v)
+            acc[e] = fma<A>(load_block<A, V, Tail>(at + a_off[e] + j, v, width),
+                            load_block<A, V, Tail>(bt + b_off[e] + j, v, width), acc[e]);
+      });
+      alignas(64) float sums[lanes];
+      store_aligned<A>(sums, reduce_add_each<A>(acc));
+      for (int e = 0; e < count; ++e) w[w_off[e]] += sums[e];
     }
   }
 }

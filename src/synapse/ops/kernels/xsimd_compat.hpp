@@ -232,7 +232,7 @@ Vec<A> gather(const float* base, const int32_t* idx) {
 // pairwise tree of shuffles and adds (each lane's sum is combined in the same order whatever the
 // other vectors hold).
 template <class A>
-Vec<A> reduce_add_each(const Vec<A>* v) {
+SYN_SIMD_INLINE Vec<A> reduce_add_each(const Vec<A>* v) {
   // The last two levels, within 128-bit lanes: out[4q + r] = sum of 128-bit lane q of
   // t[{0, 2, 1, 3}[r]].
   auto within_128 = [](auto t0, auto t1, auto t2, auto t3, auto shuffle, auto add) {
