@@ -9,8 +9,18 @@ namespace syn::kernels {
 namespace scalar {
 const SparseKernels& sparse_kernels();
 }
+namespace sse2 {
+const SparseKernels& sparse_kernels();
+}
+namespace avx2 {
+const SparseKernels& sparse_kernels();
+}
+namespace avx512 {
+const SparseKernels& sparse_kernels();
+}
 
-constexpr KernelRegistry<SparseKernels> kSparse{{scalar::sparse_kernels, nullptr, nullptr, nullptr}};
+constexpr KernelRegistry<SparseKernels> kSparse{
+    {scalar::sparse_kernels, sse2::sparse_kernels, avx2::sparse_kernels, avx512::sparse_kernels}};
 
 const SparseKernels* sparse_kernels_for(Isa isa) { return kSparse.kernels_for(isa); }
 

@@ -382,4 +382,99 @@ inline void transpose(const float* src, int64_t ld_src, int64_t rows, int64_t co
   }
 }
 
+// ---- Gathers and many-vector sums (sparse_impl.hpp) ----
+
+// base[idx[i]] for the first n lanes (0 <= n <= lanes), the rest zero; reads idx[0..n) only.
+template <class A>
+Vec<A> gather_first(const float* base, const int32_t* idx, int64_t n) {
+  if constexpr (kIsAvx512<A>) {
+#if XSIMD_WITH_AVX512F
+    const __mmask16 lanes = static_cast<__mmask16>((1u << n) - 1u);
+    const __m512i i = _mm512_maskz_loadu_epi32(lanes, idx);
+    return Vec<A>(_mm512_mask_i32gather_ps(_mm512_setzero_ps(), lanes, i, base, 4));
+#endif
+  } else if constexpr (kHasFma<A>) {  // AVX2
+#if XSIMD_WITH_AVX2
+    const __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)),
+                                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i i = _mm256_maskload_epi32(idx, lanes);
+    return Vec<A>(_mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, i, _mm256_castsi256_ps(lanes), 4));
+#endif
+  } else {
+    alignas(64) float t[kLanes<A>] = {};
+    for (int64_t i = 0; i < n; ++i) t[i] = base[idx[i]];
+    return load_aligned<A>(t);
+  }
+}
+// base[idx[i]] for every lane.
+template <class A>
+Vec<A> gather(const float* base, const int32_t* idx) {
+  if constexpr (kIsAvx512<A>) {
+#if XSIMD_WITH_AVX512F
+    return Vec<A>(_mm512_i32gather_ps(_mm512_loadu_si512(idx), base, 4));
+#endif
+  } else if constexpr (kHasFma<A>) {  // AVX2
+#if XSIMD_WITH_AVX2
+    return Vec<A>(_mm256_i32gather_ps(base, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(idx)), 4));
+#endif
+  } else {
+    return gather_first<A>(base, idx, kLanes<A>);
+  }
+}
+
+// The lane sums of lanes-many vectors at once: lane i of the result is the sum of v[i]'s lanes, by a
+// pairwise tree of shuffles and adds (each lane's sum is combined in the same order whatever the
+// other vectors hold).
+template <class A>
+SYN_SIMD_INLINE Vec<A> reduce_add_each(const Vec<A>* v) {
+  // The last two levels, within 128-bit lanes: out[4q + r] = sum of 128-bit lane q of
+  // t[{0, 2, 1, 3}[r]].
+  auto within_128 = [](auto t0, auto t1, auto t2, auto t3, auto shuffle, auto add) {
+    const auto u0 = add(shuffle.template operator()<_MM_SHUFFLE(1, 0, 1, 0)>(t0, t2),
+                        shuffle.template operator()<_MM_SHUFFLE(3, 2, 3, 2)>(t0, t2));
+    const auto u1 = add(shuffle.template operator()<_MM_SHUFFLE(1, 0, 1, 0)>(t1, t3),
+                        shuffle.template operator()<_MM_SHUFFLE(3, 2, 3, 2)>(t1, t3));
+    return add(shuffle.template operator()<_MM_SHUFFLE(2, 0, 2, 0)>(u0, u1),
+               shuffle.template operator()<_MM_SHUFFLE(3, 1, 3, 1)>(u0, u1));
+  };
+  if constexpr (kIsAvx512<A>) {
+#if XSIMD_WITH_AVX512F
+    auto shuffle = []<int imm>(__m512 a, __m512 b) { return _mm512_shuffle_ps(a, b, imm); };
+    auto add = [](__m512 a, __m512 b) { return _mm512_add_ps(a, b); };
+    // Vector e goes to slot s(e) so that the result comes out in order: 128-bit lane q of t[i]
+    // holds slot i + {0, 8, 4, 12}[q] after the first two levels.
+    constexpr int kSlot[16] = {0, 2, 1, 3, 8, 10, 9, 11, 4, 6, 5, 7, 12, 14, 13, 15};
+    __m512 s[16];
+    for (int e = 0; e < 16; ++e) s[kSlot[e]] = v[e];
+    __m512 h[8];  // 256-bit halves: h[i] = [s[i] folded to 8, s[i + 8] folded to 8]
+    for (int i = 0; i < 8; ++i)
+      h[i] = _mm512_add_ps(_mm512_shuffle_f32x4(s[i], s[i + 8], _MM_SHUFFLE(1, 0, 1, 0)),
+                           _mm512_shuffle_f32x4(s[i], s[i + 8], _MM_SHUFFLE(3, 2, 3, 2)));
+    __m512 t[4];  // 128-bit quarters: t[i] = [s[i], s[i + 8], s[i + 4], s[i + 12]] folded to 4
+    for (int i = 0; i < 4; ++i)
+      t[i] = _mm512_add_ps(_mm512_shuffle_f32x4(h[i], h[i + 4], _MM_SHUFFLE(2, 0, 2, 0)),
+                           _mm512_shuffle_f32x4(h[i], h[i + 4], _MM_SHUFFLE(3, 1, 3, 1)));
+    return Vec<A>(within_128(t[0], t[1], t[2], t[3], shuffle, add));
+#endif
+  } else if constexpr (kIsAvx<A>) {
+#if XSIMD_WITH_AVX
+    auto shuffle = []<int imm>(__m256 a, __m256 b) { return _mm256_shuffle_ps(a, b, imm); };
+    auto add = [](__m256 a, __m256 b) { return _mm256_add_ps(a, b); };
+    // 128-bit lane q of t[i] holds slot i + 4q after the first level.
+    constexpr int kSlot[8] = {0, 2, 1, 3, 4, 6, 5, 7};
+    __m256 s[8];
+    for (int e = 0; e < 8; ++e) s[kSlot[e]] = v[e];
+    __m256 t[4];
+    for (int i = 0; i < 4; ++i)
+      t[i] = _mm256_add_ps(_mm256_permute2f128_ps(s[i], s[i + 4], 0x20),
+                           _mm256_permute2f128_ps(s[i], s[i + 4], 0x31));
+    return Vec<A>(within_128(t[0], t[1], t[2], t[3], shuffle, add));
+#endif
+  } else {
+    auto shuffle = []<int imm>(__m128 a, __m128 b) { return _mm_shuffle_ps(a, b, imm); };
+    auto add = [](__m128 a, __m128 b) { return _mm_add_ps(a, b); };
+    return Vec<A>(within_128(__m128(v[0]), __m128(v[2]), __m128(v[1]), __m128(v[3]), shuffle, add));
+  }
+}
+
 }  // namespace syn::kernels::simd
