@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "synapse/pruning/schedule.hpp"
+
 namespace syn::pruning {
 
 struct PaperPreset {
@@ -18,5 +20,10 @@ struct PaperPreset {
 // cap]), warm-up 2, every 2. patchtst and paper-patchtst: PATCHTST.py 0.01 -> 0.5, warm-up 5, every 5.
 // The study has no GRU or linear model: gru and linear take the RNN preset (the milder ramp).
 PaperPreset paper_preset(std::string_view model_kind);
+
+// A schedule of `kind` filled from the model kind's preset: initial = s_min, final = s_max, begin =
+// the warm-up epochs, end = `epochs` (the run's length), frequency = every N batches. Callers override
+// the values their user gave.
+Schedule preset_schedule(ScheduleKind kind, std::string_view model_kind, int64_t epochs);
 
 }  // namespace syn::pruning

@@ -25,6 +25,7 @@ struct TensorReport {
   double sparsity = 0;
   double threshold = kNoValue;    // per-tensor scope: the highest score pruned by this update
   std::vector<GateReport> gates;  // recurrent weights only (recurrent_gate_names)
+  std::string plan;               // the kernel plan when the caller knows it; empty: not reported
 };
 
 struct PruneReport {
