@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/temp_dir.hpp"
+#include "apps/cli_checks.hpp"
 #include "apps/cli_runner.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/forecast/data_dir.hpp"
@@ -27,26 +28,6 @@ using syn::testing::TempDir;
 
 namespace {
 
-std::string dataset(const std::string& name) {
-  try {
-    return syn::forecast::data_file(name).string();
-  } catch (const syn::Error& e) {
-    FAIL("dataset " << name << " is missing, so this test cannot run: " << std::string(e.what()));
-  }
-  return {};
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Trains a small linear model on bitcoin.csv into dir/btc.syn and returns the JSON printed.
 json train_bitcoin(const TempDir& dir, const std::string& extra = "") {
   const CliResult r =
@@ -59,15 +40,6 @@ json train_bitcoin(const TempDir& dir, const std::string& extra = "") {
   return json::parse(r.out);
 }
 
-// Expects exit status 2 and every `parts` in the message.
-void expect_bad(const std::string& args, const TempDir& dir, const std::vector<std::string>& parts) {
-  const CliResult r = run_cli(args, dir.path);
-  INFO("synapse " << args << "\nstderr: " << r.err);
-  CHECK(r.status == 2);
-  CHECK(r.out.empty());
-  for (const std::string& p : parts) CHECK_MESSAGE(contains(r.err, p), "missing '" << p << "'");
-}
-
 }  // namespace
 
 TEST_CASE("cli: --help on the tool and on every subcommand") {
@@ -78,7 +50,10 @@ TEST_CASE("cli: --help on the tool and on every subcommand") {
   const std::vector<std::pair<std::string, std::vector<std::string>>> options = {
       {"train", {"--data",     "--target",   "--features", "--ignore",  "--missing", "--na",    "--model",
                  "--lookback", "--horizon",  "--reg",      "--dropout", "--epochs",  "--batch", "--lr",
-                 "--seed",     "--protocol", "--patience", "--out",     "--log",     "--config"}},
+                 "--seed",     "--protocol", "--patience", "--out",     "--log",     "--config",
+                 "--schedule", "--initial-sparsity", "--final-sparsity", "--prune-begin", "--prune-end",
+                 "--prune-every", "--scope", "--score", "--granularity", "--prune-include", "--prune-exclude",
+                 "--prune-log"}},
       {"eval", {"--model-file", "--data", "--part"}},
       {"predict", {"--model-file", "--data", "--out"}},
       {"inspect", {"MODEL", "--json"}},
