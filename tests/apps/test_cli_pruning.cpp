@@ -118,7 +118,7 @@ TEST_CASE("cli pruning: the study's preset by default, pruning+dropout, a capped
   CHECK(plain.at("pruning").is_null());
 }
 
-TEST_CASE("cli pruning: --config gives pruning options; per-tensor row pruning with an include pattern") {
+TEST_CASE("cli pruning: --config gives pruning options, here per-tensor row pruning with an include pattern") {
   TempDir dir("pruning_config");
   const std::string cfg = dir.write("cfg.json",
                                     "{\"reg\": \"pruning\", \"schedule\": \"constant\", \"final_sparsity\": 0.5, "

@@ -307,7 +307,7 @@ TEST_CASE("pruner: LSTM recurrent weights are reported per gate (i, f, g, o) and
   CHECK(recurrent_gate_names("patchtst").empty());
 }
 
-TEST_CASE("pruner: names of scopes, scores and granularities round-trip; unknown ones list the choices") {
+TEST_CASE("pruner: names of scopes, scores and granularities round-trip, unknown ones list the choices") {
   for (Scope s : {Scope::global, Scope::per_tensor}) CHECK(scope_from_name(scope_name(s)) == s);
   for (ScoreKind k : {ScoreKind::magnitude, ScoreKind::random, ScoreKind::grad_magnitude})
     CHECK(score_from_name(score_name(k)) == k);

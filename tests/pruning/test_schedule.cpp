@@ -165,4 +165,7 @@ TEST_CASE("schedule: names round-trip and unknown names list the choices") {
                        ValueError);
   Schedule s;
   CHECK(s.describe() == "zhu_gupta 0 -> 0.5, epochs 0..20, every 1 step");
+  s.kind = ScheduleKind::constant;
+  s.frequency = 3;
+  CHECK(s.describe() == "constant 0.5, epochs 0..20, every 3 steps");
 }

@@ -83,9 +83,11 @@ std::optional<double> Schedule::due(const TrainingTime& time) const {
 }
 
 std::string Schedule::describe() const {
-  return detail::concat(schedule_name(kind), " ", initial_sparsity, " -> ", final_sparsity, ", ",
-                        unit_name(begin.unit), " ", begin.value, "..", end.value, ", every ", frequency,
-                        frequency == 1 ? " step" : " steps");
+  const std::string values = kind == ScheduleKind::constant
+                                 ? detail::concat(final_sparsity)
+                                 : detail::concat(initial_sparsity, " -> ", final_sparsity);
+  return detail::concat(schedule_name(kind), " ", values, ", ", unit_name(begin.unit), " ", begin.value, "..",
+                        end.value, ", every ", frequency, frequency == 1 ? " step" : " steps");
 }
 
 }  // namespace syn::pruning

@@ -56,7 +56,7 @@ struct Schedule {
   std::optional<double> due(const TrainingTime& time) const;
   // The raw target the formula gives at this time, whether or not an update is due.
   double target(const TrainingTime& time) const;
-  // e.g. "paper_ramp 0.7 -> 1.2, epochs 2..20, every 2 steps"
+  // e.g. "paper_ramp 0.7 -> 1.2, epochs 2..20, every 2 steps" ("constant 0.5, ..." for constant)
   std::string describe() const;
 };
 
