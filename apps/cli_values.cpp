@@ -12,19 +12,24 @@ bool parse_double(const std::string& s, double& out) {
   auto [ptr, ec] = std::from_chars(s.data(), end, out);
   return ec == std::errc() && ptr == end && !s.empty() && std::isfinite(out);
 }
-}  // namespace
 
-CLI::Validator positive_integer() {
+// A whole number >= minimum; `bound` says so in the message ("> 0", ">= 0").
+CLI::Validator integer_from(int64_t minimum, const std::string& bound, const char* type_name) {
   return CLI::Validator(
-      [](std::string& s) -> std::string {
+      [minimum, bound](std::string& s) -> std::string {
         int64_t v = 0;
         const char* end = s.data() + s.size();
         auto [ptr, ec] = std::from_chars(s.data(), end, v);
-        if (ec == std::errc() && ptr == end && v > 0) return {};
-        return "must be a whole number > 0, got '" + s + "'";
+        if (ec == std::errc() && ptr == end && v >= minimum) return {};
+        return "must be a whole number " + bound + ", got '" + s + "'";
       },
-      "INT>0");
+      type_name);
 }
+}  // namespace
+
+CLI::Validator positive_integer() { return integer_from(1, "> 0", "INT>0"); }
+
+CLI::Validator non_negative_integer() { return integer_from(0, ">= 0", "INT>=0"); }
 
 CLI::Validator positive_number() {
   return CLI::Validator(
@@ -54,6 +59,16 @@ CLI::Validator probability() {
         return "must be a number in [0, 1), got '" + s + "'";
       },
       "P in [0,1)");
+}
+
+CLI::Validator unit_interval() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        double v = 0;
+        if (parse_double(s, v) && v >= 0 && v <= 1) return {};
+        return "must be a number in [0, 1], got '" + s + "'";
+      },
+      "S in [0,1]");
 }
 
 MissingMarkers split_missing_markers(const std::vector<std::string>& na) {

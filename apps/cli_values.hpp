@@ -14,6 +14,10 @@ CLI::Validator positive_number();
 CLI::Validator non_negative_number();
 // A number in [0, 1).
 CLI::Validator probability();
+// A number in [0, 1].
+CLI::Validator unit_interval();
+// A whole number >= 0.
+CLI::Validator non_negative_integer();
 
 // --na values: numbers (e.g. -200, "-200,0" with a decimal comma) become numeric sentinels, any other
 // text an exact missing-value marker.

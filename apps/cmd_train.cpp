@@ -7,8 +7,10 @@
 #include "cli_values.hpp"
 #include "command.hpp"
 #include "json_report.hpp"
+#include "prune_args.hpp"
 #include "synapse/core/error.hpp"
 #include "synapse/train/checkpoint.hpp"
+#include "synapse/train/pruning_callback.hpp"
 #include "synapse/train/training_run.hpp"
 #include "synapse/train/weights_text.hpp"
 
@@ -23,6 +25,7 @@ struct TrainArgs {
   train::TrainerOptions trainer;
   int64_t patience = 0;
   bool no_progress = false, no_shuffle = false, no_early_stopping = false;
+  PruneArgs prune;
 };
 
 // ModelConfig from the model flags and --model-opt KEY=VALUE pairs (which take any config key).
@@ -56,6 +59,35 @@ forecast::Series read_data(const std::string& path, const train::DataSettings& s
   }
 }
 
+// The pruning callback of a --reg pruning run, its log opened on `log`.
+std::unique_ptr<train::PruningCallback> make_pruning(const TrainArgs& a, const pruning::Schedule& schedule,
+                                                     const nn::Forecaster& model, std::ofstream& log) {
+  std::unique_ptr<pruning::Pruner> pruner;
+  try {
+    pruner = std::make_unique<pruning::Pruner>(model, pruner_options(a.prune, model.config().seed));
+  } catch (const ValueError& e) {
+    throw ValueError(detail::concat("--prune-include/--prune-exclude: ", e.what()));
+  }
+  train::PruningCallbackOptions options;
+  options.warn = [](const std::string& w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
+  if (!a.prune.log.empty()) {
+    log.open(a.prune.log, std::ios::trunc);
+    SYN_CHECK_T(ValueError, log.good(), "--prune-log: cannot write '", a.prune.log, "'");
+    options.log = &log;
+  }
+  int64_t weights = 0;
+  std::string names;
+  for (const auto& [name, w] : pruner->tensors()) {
+    weights += w.numel();
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  std::fprintf(stderr, "pruning: %s; %s scope, %s score, %s granularity; %zu tensors, %lld weights (%s)\n",
+               schedule.describe().c_str(), a.prune.scope.c_str(), a.prune.score.c_str(),
+               a.prune.granularity.c_str(), pruner->tensors().size(), static_cast<long long>(weights),
+               names.c_str());
+  return std::make_unique<train::PruningCallback>(std::move(*pruner), schedule, std::move(options));
+}
+
 int run_train(const TrainArgs& a) {
   train::DataSettings settings;
   settings.target = a.target;
@@ -69,6 +101,7 @@ int run_train(const TrainArgs& a) {
   settings.scaler.kind = forecast::scaler_from_name(a.scaler);
 
   nn::ModelConfig config = model_config(a);
+  check_prune_options_need_pruning(a.prune, config.pruning());
   train::TrainerOptions options = a.trainer;
   options.seed = config.seed;
   options.loss = train::loss_from_name(a.loss);
@@ -85,6 +118,8 @@ int run_train(const TrainArgs& a) {
     SYN_CHECK_T(ValueError, log.good(), "--log: cannot write '", a.log, "'");
     options.log = &log;
   }
+  const pruning::Schedule schedule =
+      config.pruning() ? prune_schedule(a.prune, config.kind, options.epochs) : pruning::Schedule{};
 
   train::TrainingRun run = train::prepare_training(read_data(a.data, settings), config, settings);
   std::fprintf(stderr, "%s\n", settings.protocol.describe().c_str());
@@ -102,9 +137,24 @@ int run_train(const TrainArgs& a) {
     train::load_weights_text(*run.model, a.init_weights);
     std::fprintf(stderr, "initial weights from %s\n", a.init_weights.c_str());
   }
+  std::ofstream prune_log;
+  std::unique_ptr<train::PruningCallback> pruning;
+  if (config.pruning()) {
+    pruning = make_pruning(a, schedule, *run.model, prune_log);
+    options.callbacks.push_back(pruning.get());
+  }
   train::train_and_score(run, options);
   std::fprintf(stderr, "%s (%.2fs); weights of epoch %lld kept\n", run.result.message.c_str(),
                run.result.seconds, static_cast<long long>(run.result.kept_epoch));
+  // Over the pruned tensors, or the weight matrices a default pruner would take.
+  const double sparsity = pruning ? pruning->pruner().sparsity() : pruning::Pruner(*run.model, {}).sparsity();
+  if (pruning) {
+    const auto& last = pruning->last_report();
+    std::fprintf(stderr, "pruning: %lld mask updates%s; the kept weights (epoch %lld) have sparsity %.4f\n",
+                 static_cast<long long>(pruning->updates()),
+                 last ? detail::concat(", the last at epoch ", last->epoch, " reached ", last->achieved).c_str() : "",
+                 static_cast<long long>(run.result.kept_epoch), sparsity);
+  }
   train::save_checkpoint(a.out, train::make_checkpoint(*run.model, run.settings));
   std::fprintf(stderr, "saved %s\n", a.out.c_str());
 
@@ -125,6 +175,8 @@ int run_train(const TrainArgs& a) {
       {"metrics", metrics_json(run.test_metrics, run.test_prediction, run.data.scaler)},
       {"training", training_json(run.result)},
       {"init_weights", a.init_weights.empty() ? nlohmann::json() : nlohmann::json(a.init_weights)},
+      {"sparsity", sparsity},
+      {"pruning", pruning ? pruning_json(a.prune, *pruning) : nlohmann::json()},
       {"model_file", a.out}};
   std::cout << out.dump() << std::endl;
   return kExitOk;
@@ -162,8 +214,10 @@ Command add_train_command(CLI::App& root) {
   app->add_option("--horizon", a->config.horizon, "Forecast horizon (rows)")
       ->check(positive_integer())
       ->capture_default_str();
-  app->add_option("--reg", a->reg, "Regularisation: none, dropout or mc-dropout")
-      ->check(CLI::IsMember({"none", "dropout", "mc-dropout"}))
+  app->add_option("--reg", a->reg,
+                  "Regularisation: none, dropout, mc-dropout, pruning (synaptic pruning during training, "
+                  "see the Pruning options) or pruning+dropout (both, the study's transformer setting)")
+      ->check(CLI::IsMember({"none", "dropout", "mc-dropout", "pruning", "pruning+dropout"}))
       ->capture_default_str();
   app->add_option("--dropout", a->config.dropout, "Dropout probability in [0, 1)")
       ->check(probability())
@@ -214,6 +268,7 @@ Command add_train_command(CLI::App& root) {
   app->add_option("--out", a->out, "Checkpoint file to write")->required();
   app->add_option("--log", a->log, "Write one JSON line per epoch to this file");
   app->add_flag("--no-progress", a->no_progress, "No progress bar (it is shown only on a terminal anyway)");
+  add_prune_options(*app, a->prune);
   return {app, [a] { return run_train(*a); }};
 }
 

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <vector>
 
+#include "apps/cli_checks.hpp"
 #include "apps/cli_runner.hpp"
 #include "support/data.hpp"
 #include "support/temp_dir.hpp"
@@ -31,17 +32,6 @@ namespace {
 // The generated series every CLI test trains on: 365 hourly rows, written to dir/series.csv.
 std::string series_csv(const TempDir& dir) { return write_synthetic_csv(dir.file("series.csv"), 365); }
 
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Trains a small linear model on series_csv(dir) into dir/m.syn and returns the JSON printed.
 json train_series(const TempDir& dir, const std::string& extra = "") {
   const CliResult r =
@@ -54,14 +44,6 @@ json train_series(const TempDir& dir, const std::string& extra = "") {
   return json::parse(r.out);
 }
 
-// Expects exit status 2 and every `parts` in the message.
-void expect_bad(const std::string& args, const TempDir& dir, const std::vector<std::string>& parts) {
-  const CliResult r = run_cli(args, dir.path);
-  INFO("synapse " << args << "\nstderr: " << r.err);
-  CHECK(r.status == 2);
-  CHECK(r.out.empty());
-  for (const std::string& p : parts) CHECK_MESSAGE(contains(r.err, p), "missing '" << p << "'");
-}
 
 }  // namespace
 

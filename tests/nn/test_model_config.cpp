@@ -76,7 +76,7 @@ TEST_CASE("ModelConfig: validate names the field out of range") {
   };
   invalid([](ModelConfig& c) { c.kind = "transformer"; },
           "'kind' is 'transformer', expected one of rnn, lstm");
-  invalid([](ModelConfig& c) { c.reg = "pruning"; }, "'reg' is 'pruning'");
+  invalid([](ModelConfig& c) { c.reg = "prune"; }, "'reg' is 'prune', expected one of none, dropout, mc-dropout, pruning, pruning+dropout");
   invalid([](ModelConfig& c) { c.nonlinearity = "gelu"; }, "'nonlinearity'");
   invalid([](ModelConfig& c) { c.norm = "group"; }, "'norm'");
   invalid([](ModelConfig& c) { c.activation = "swish"; }, "'activation'");
@@ -98,4 +98,18 @@ TEST_CASE("ModelConfig: active_dropout is 0 without regularisation") {
   CHECK(c.active_dropout() == 0.4f);
   c.reg = "mc-dropout";
   CHECK(c.active_dropout() == 0.4f);
+  CHECK(!c.pruning());
+}
+
+TEST_CASE("ModelConfig: pruning has no dropout, pruning+dropout keeps it (the study's transformer setting)") {
+  ModelConfig c;
+  c.dropout = 0.3f;
+  c.reg = "pruning";
+  CHECK_NOTHROW(c.validate());
+  CHECK(c.pruning());
+  CHECK(c.active_dropout() == 0.f);
+  c.reg = "pruning+dropout";
+  CHECK_NOTHROW(c.validate());
+  CHECK(c.pruning());
+  CHECK(c.active_dropout() == 0.3f);
 }

@@ -14,6 +14,8 @@
 #include "synapse/nn/adam.hpp"
 #include "synapse/nn/sgd.hpp"
 #include "synapse/ops/activation.hpp"
+#include "synapse/ops/loss.hpp"
+#include "synapse/ops/matmul.hpp"
 
 using namespace syn;
 using namespace syn::nn;
@@ -245,4 +247,79 @@ TEST_CASE("optimizers: 1 and 2 threads give bitwise-identical steps, masked and 
       CHECK(std::memcmp(results[0].data(), results[1].data(), results[0].size() * sizeof(float)) == 0);
     }
   }
+}
+
+TEST_CASE("adam and adamw: after 200 steps with weight decay, dead weights and both moments are exactly 0") {
+  for (const bool decoupled : {false, true}) {
+    CAPTURE(decoupled);
+    const Shape shape{24, 16};
+    const auto mask = random_mask(shape.numel(), 0.25f, 21);
+    Tensor p = random_param(shape, 22).set_mask(mask);
+    AdamWOptions o;
+    o.weight_decay = 0.1;
+    std::unique_ptr<Adam> opt = decoupled ? std::make_unique<AdamW>(std::vector<Tensor>{p}, 0.01, o)
+                                          : std::make_unique<Adam>(std::vector<Tensor>{p}, 0.01, o);
+    Generator gen(23);
+    for (int s = 0; s < 200; ++s) {
+      p.set_grad(Tensor::randn(shape, gen));  // dense: nonzero at dead entries as well
+      opt->step();
+    }
+    CHECK(opt->state(0).step == 200);
+    int64_t dead = 0;
+    for (int64_t i = 0; i < shape.numel(); ++i) {
+      if (mask->live(i)) {
+        CHECK(opt->state(0).exp_avg_sq.data()[i] > 0.0f);
+        continue;
+      }
+      ++dead;
+      CHECK(p.data()[i] == 0.0f);
+      CHECK(opt->state(0).exp_avg.data()[i] == 0.0f);
+      CHECK(opt->state(0).exp_avg_sq.data()[i] == 0.0f);
+    }
+    CHECK(dead > shape.numel() / 2);
+  }
+}
+
+TEST_CASE("adam: live weights under a fixed mask follow the study's dense step then weights times mask") {
+  // The study (LSTM.py) masks nothing inside the optimizer: a dense Adam step, then w *= mask. Its
+  // moments of dead entries keep accumulating, but a live entry's update reads only its own moments,
+  // so the live trajectories must be identical to the masked optimizer's.
+  const Shape shape{12, 9};
+  const auto mask = random_mask(shape.numel(), 0.4f, 31);
+  Tensor masked = random_param(shape, 32).set_mask(mask);
+  Tensor study = random_param(shape, 32);
+  for (int64_t i = 0; i < shape.numel(); ++i)
+    if (!mask->live(i)) study.mutable_data()[i] = 0.0f;
+  const Tensor x = random_param(Shape{20, 9}, 33).detach(), y = random_param(Shape{20, 12}, 34).detach();
+  const AdamOptions o{.weight_decay = 0.01};
+  Adam opt_masked({masked}, 0.02, o), opt_study({study}, 0.02, o);
+  for (int s = 0; s < 200; ++s) {
+    for (auto [w, opt] : {std::pair{&masked, &opt_masked}, std::pair{&study, &opt_study}}) {
+      opt->zero_grad();
+      mse_loss(linear(x, *w), y).backward();
+      opt->step();
+    }
+    float* w = study.mutable_data();
+    for (int64_t i = 0; i < shape.numel(); ++i) w[i] *= mask->live(i) ? 1.0f : 0.0f;
+  }
+  int64_t moved = 0;
+  const Tensor start = random_param(shape, 32);
+  for (int64_t i = 0; i < shape.numel(); ++i) {
+    CAPTURE(i);
+    CHECK(masked.data()[i] == study.data()[i]);
+    if (mask->live(i)) {
+      CHECK(bitwise_equal(masked.data()[i], study.data()[i]));
+      moved += masked.data()[i] != start.data()[i];
+    }
+  }
+  CHECK(moved == mask->nnz());
+  // The study's dead moments are not 0; the masked optimizer's are.
+  const Tensor& study_m = opt_study.state(0).exp_avg;
+  bool study_dead_moment = false;
+  for (int64_t i = 0; i < shape.numel(); ++i)
+    if (!mask->live(i)) {
+      study_dead_moment = study_dead_moment || study_m.data()[i] != 0.0f;
+      CHECK(opt_masked.state(0).exp_avg.data()[i] == 0.0f);
+    }
+  CHECK(study_dead_moment);
 }

@@ -118,7 +118,7 @@ ModelConfig ModelConfig::from_map(const std::map<std::string, std::string>& valu
 
 void ModelConfig::validate() const {
   check_one_of("kind", kind, {"rnn", "lstm", "gru", "patchtst", "paper-patchtst", "linear"});
-  check_one_of("reg", reg, {"none", "dropout", "mc-dropout"});
+  check_one_of("reg", reg, {"none", "dropout", "mc-dropout", "pruning", "pruning+dropout"});
   check_one_of("nonlinearity", nonlinearity, {"tanh", "relu"});
   check_one_of("norm", norm, {"batch", "layer"});
   check_one_of("activation", activation, {"gelu", "relu"});

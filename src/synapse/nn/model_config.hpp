@@ -16,7 +16,9 @@ struct ModelConfig {
   int64_t horizon = 24;
   uint64_t seed = 0;
 
-  // Regularisation: none | dropout | mc-dropout (dropout kept at prediction, mc_samples averaged).
+  // Regularisation: none | dropout | mc-dropout (dropout kept at prediction, mc_samples averaged) |
+  // pruning (synaptic pruning during training, no dropout) | pruning+dropout (both, the study's
+  // transformer setting). The pruning itself is the trainer's (train/pruning_callback.hpp).
   std::string reg = "none";
   float dropout = 0.2f;
   int64_t mc_samples = 30;
@@ -37,8 +39,11 @@ struct ModelConfig {
   std::string activation = "gelu";   // gelu | relu
   bool revin = true;
 
-  // Dropout probability the model applies in training (0 unless reg is dropout or mc-dropout).
-  float active_dropout() const { return reg == "none" ? 0.f : dropout; }
+  // Dropout probability the model applies in training (0 unless reg is dropout, mc-dropout or
+  // pruning+dropout).
+  float active_dropout() const { return reg == "none" || reg == "pruning" ? 0.f : dropout; }
+  // reg is pruning or pruning+dropout.
+  bool pruning() const { return reg == "pruning" || reg == "pruning+dropout"; }
 
   std::map<std::string, std::string> to_map() const;
   // Unknown keys or malformed values throw ValueError naming the key and what was expected.

@@ -1,0 +1,74 @@
+#include "synapse/train/pruning_callback.hpp"
+
+#include <cmath>
+#include <ostream>
+
+#include "synapse/core/error.hpp"
+#include "synapse/pruning/sparsity_formulas.hpp"
+#include "synapse/train/json_text.hpp"
+
+namespace syn::train {
+namespace {
+
+// "name":..,"size":..,"live":..,"sparsity":.. shared by tensors and gates.
+template <class R>
+void write_counts(std::ostream& out, const R& r) {
+  out << "\"name\":" << json_string(r.name) << ",\"size\":" << r.size << ",\"live\":" << r.live
+      << ",\"sparsity\":" << json_number(r.sparsity);
+}
+
+}  // namespace
+
+PruningCallback::PruningCallback(pruning::Pruner pruner, pruning::Schedule schedule, PruningCallbackOptions options)
+    : pruner_(std::move(pruner)), schedule_(schedule), options_(std::move(options)) {
+  schedule_.validate();
+}
+
+void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {
+  const std::optional<double> raw = schedule_.due({info.step, info.epoch, info.batches});
+  if (!raw) return;
+  const pruning::CappedTarget target = pruning::cap_target(*raw);
+  if (target.capped && !warned_cap_) {
+    warned_cap_ = true;
+    if (options_.warn)
+      options_.warn(detail::concat("pruning: the schedule (", schedule_.describe(), ") asks for sparsity ", *raw,
+                                   " at epoch ", info.epoch, ", step ", info.step,
+                                   "; targets >= 1 are capped at ", pruning::kSparsityCap, " (this one and later ones)"));
+  }
+  pruning::PruneReport report = pruner_.prune(target.target);
+  report.step = info.step;
+  report.epoch = info.epoch;
+  if (options_.plan_name)
+    for (size_t k = 0; k < report.tensors.size(); ++k)
+      report.tensors[k].plan = options_.plan_name(pruner_.tensors()[k].second);
+  ++updates_;
+  if (options_.log) write_prune_line(*options_.log, report);
+  last_report_ = std::move(report);
+}
+
+void write_prune_line(std::ostream& out, const pruning::PruneReport& r) {
+  out << "{\"step\":" << r.step << ",\"epoch\":" << r.epoch << ",\"target\":" << json_number(r.target)
+      << ",\"achieved\":" << json_number(r.achieved) << ",\"threshold\":" << json_number(r.threshold)
+      << ",\"tensors\":[";
+  for (size_t k = 0; k < r.tensors.size(); ++k) {
+    const pruning::TensorReport& t = r.tensors[k];
+    out << (k ? ",{" : "{");
+    write_counts(out, t);
+    if (!std::isnan(t.threshold)) out << ",\"threshold\":" << json_number(t.threshold);
+    if (!t.plan.empty()) out << ",\"plan\":" << json_string(t.plan);
+    if (!t.gates.empty()) {
+      out << ",\"gates\":[";
+      for (size_t g = 0; g < t.gates.size(); ++g) {
+        out << (g ? ",{" : "{");
+        write_counts(out, t.gates[g]);
+        out << "}";
+      }
+      out << "]";
+    }
+    out << "}";
+  }
+  out << "]}\n";
+  out.flush();
+}
+
+}  // namespace syn::train

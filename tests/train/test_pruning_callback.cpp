@@ -1,0 +1,164 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "synapse/core/error.hpp"
+#include "synapse/core/mask.hpp"
+#include "synapse/pruning/paper_preset.hpp"
+#include "synapse/train/model_factory.hpp"
+#include "synapse/train/pruning_callback.hpp"
+#include "synapse/train/trainer.hpp"
+#include "train/toy_data.hpp"
+
+using namespace syn;
+using namespace syn::train;
+using syn::testing::sine_series;
+
+namespace {
+
+nn::ModelConfig small_lstm() {
+  nn::ModelConfig c;
+  c.kind = "lstm";
+  c.lookback = 12;
+  c.horizon = 2;
+  c.hidden_size = 8;
+  c.num_layers = 1;
+  c.seed = 5;
+  return c;
+}
+
+forecast::ForecastData sine_data() {
+  return forecast::ForecastData::prepare(sine_series(300), forecast::Protocol::clean(),
+                                         forecast::ScalerKind::standard, {12, 2});
+}
+
+TrainerOptions fixed_run(int64_t epochs, PruningCallback& cb) {
+  TrainerOptions o;
+  o.epochs = epochs;
+  o.batch_size = 32;
+  o.progress = ProgressMode::never;
+  o.early_stopping = EarlyStopping::off();
+  o.callbacks = {&cb};
+  return o;
+}
+
+pruning::Schedule zhu_gupta(double s_f, int64_t end_epoch, int64_t every) {
+  pruning::Schedule s;
+  s.kind = pruning::ScheduleKind::zhu_gupta;
+  s.initial_sparsity = 0.0;
+  s.final_sparsity = s_f;
+  s.begin = {1, pruning::TimeUnit::epochs};
+  s.end = {end_epoch, pruning::TimeUnit::epochs};
+  s.frequency = every;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("pruning callback: a small LSTM reaches the target sparsity, its log lines parse and record each update") {
+  const forecast::ForecastData data = sine_data();
+  auto model = make_forecaster(small_lstm());
+  std::ostringstream log;
+  PruningCallback cb(pruning::Pruner(*model, {}), zhu_gupta(0.8, 4, 2), {&log, {}, {}});
+  const TrainResult r = Trainer(*model, fixed_run(5, cb)).fit(data.train, &*data.val);
+  REQUIRE(r.history.size() == 5);
+  CHECK(std::isfinite(r.history.back().train_loss));
+
+  const int64_t size = cb.pruner().report().size;
+  CHECK(std::fabs(cb.pruner().sparsity() - 0.8) <= 1.0 / static_cast<double>(size));
+  REQUIRE(cb.last_report());
+  CHECK(cb.last_report()->target == doctest::Approx(0.8));
+  CHECK(cb.last_report()->achieved == cb.pruner().sparsity());
+  // Every dead weight of the trained model is exactly 0.
+  for (const auto& [name, w] : cb.pruner().tensors()) {
+    CAPTURE(name);
+    REQUIRE(w.mask());
+    for (int64_t i = 0; i < w.numel(); ++i)
+      if (!w.mask()->live(i)) CHECK(w.data()[i] == 0.0f);
+  }
+
+  std::istringstream lines(log.str());
+  std::string line;
+  std::vector<nlohmann::json> parsed;
+  while (std::getline(lines, line)) parsed.push_back(nlohmann::json::parse(line));
+  REQUIRE(static_cast<int64_t>(parsed.size()) == cb.updates());
+  const int64_t batches = (data.train.count() + 31) / 32;
+  CHECK(parsed.front()["step"] == batches);  // the first update is at begin: after epoch 1
+  CHECK(parsed.front()["epoch"] == 1);
+  CHECK(parsed.back()["step"] == 4 * batches);  // the last at end
+  double previous = 0;
+  for (const nlohmann::json& j : parsed) {
+    CHECK(j["achieved"].get<double>() >= previous);
+    previous = j["achieved"].get<double>();
+    CHECK(std::fabs(j["achieved"].get<double>() - j["target"].get<double>()) <= 1.0 / static_cast<double>(size));
+    REQUIRE(j["tensors"].size() == 3);
+    const nlohmann::json& hh = j["tensors"][1];
+    CHECK(hh["name"] == "rnn.weight_hh_l0");
+    REQUIRE(hh["gates"].size() == 4);
+    CHECK(hh["gates"][2]["name"] == "g");
+    int64_t live = 0;
+    for (const auto& g : hh["gates"]) live += g["live"].get<int64_t>();
+    CHECK(live == hh["live"].get<int64_t>());
+    CHECK(!hh.contains("plan"));
+    CHECK(!j["tensors"][2].contains("gates"));  // head.weight
+  }
+  CHECK(parsed.back()["target"].get<double>() == doctest::Approx(0.8));
+}
+
+TEST_CASE("pruning callback: the paper_ramp LSTM preset caps targets >= 1 at 0.99 and warns once, naming the value") {
+  const forecast::ForecastData data = sine_data();
+  auto model = make_forecaster(small_lstm());
+  // 0.7 -> 1.2 with no warm-up and a ramp of 2 epochs: the 0-based epochs 0, 1, 2 ask for 0.7, 0.7625
+  // and 1.2 (p clipped at 1).
+  pruning::Schedule s = pruning::preset_schedule(pruning::ScheduleKind::paper_ramp, "lstm", 2);
+  s.begin = {0, pruning::TimeUnit::epochs};
+  std::vector<std::string> warnings;
+  PruningCallback cb(pruning::Pruner(*model, {}), s,
+                     {nullptr, [&](const std::string& w) { warnings.push_back(w); }, {}});
+  Trainer(*model, fixed_run(3, cb)).fit(data.train, &*data.val);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("asks for sparsity 1.2") != std::string::npos);
+  CHECK(warnings[0].find("paper_ramp 0.7 -> 1.2") != std::string::npos);
+  CHECK(warnings[0].find("capped at 0.99") != std::string::npos);
+  const int64_t size = cb.pruner().report().size;
+  CHECK(std::fabs(cb.pruner().sparsity() - 0.99) <= 1.0 / static_cast<double>(size));
+}
+
+TEST_CASE("pruning callback: the grad-magnitude score reads the gradients of the step just taken") {
+  const forecast::ForecastData data = sine_data();
+  auto model = make_forecaster(small_lstm());
+  pruning::PrunerOptions o;
+  o.score = pruning::ScoreKind::grad_magnitude;
+  o.scope = pruning::Scope::per_tensor;
+  pruning::Schedule s = zhu_gupta(0.5, 2, 3);
+  s.kind = pruning::ScheduleKind::constant;
+  PruningCallback cb(pruning::Pruner(*model, o), s);
+  Trainer(*model, fixed_run(2, cb)).fit(data.train, &*data.val);
+  CHECK(cb.updates() > 0);
+  for (const pruning::TensorReport& t : cb.last_report()->tensors)
+    CHECK(std::fabs(t.sparsity - 0.5) <= 1.0 / static_cast<double>(t.size));
+}
+
+TEST_CASE("pruning callback: the plan hook adds a plan to each tensor of the log line") {
+  const forecast::ForecastData data = sine_data();
+  auto model = make_forecaster(small_lstm());
+  std::ostringstream log;
+  PlanNamer plan = [](const Tensor& w) { return w.mask() && w.mask()->density() < 0.5 ? "sparse" : "dense"; };
+  PruningCallback cb(pruning::Pruner(*model, {}), zhu_gupta(0.8, 2, 100), {&log, {}, plan});
+  Trainer(*model, fixed_run(2, cb)).fit(data.train, &*data.val);
+  std::istringstream lines(log.str());
+  std::string line, last;
+  while (std::getline(lines, line)) last = line;
+  const nlohmann::json j = nlohmann::json::parse(last);
+  for (const auto& t : j["tensors"]) CHECK(t["plan"] == "sparse");
+}
+
+TEST_CASE("pruning callback: an invalid schedule throws ValueError") {
+  auto model = make_forecaster(small_lstm());
+  pruning::Schedule s = zhu_gupta(0.5, 2, 0);
+  CHECK_THROWS_WITH_AS(PruningCallback(pruning::Pruner(*model, {}), s), doctest::Contains("frequency"), ValueError);
+}
