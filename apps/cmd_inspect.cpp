@@ -9,7 +9,7 @@
 #include "command.hpp"
 #include "json_report.hpp"
 #include "synapse/core/mask.hpp"
-#include "synapse/nn/gate_blocks.hpp"
+#include "synapse/pruning/prune_report.hpp"
 #include "synapse/ops/sparse_plan.hpp"
 #include "synapse/train/checkpoint.hpp"
 #include "synapse/train/data_settings.hpp"
@@ -27,7 +27,7 @@ struct TensorRow {
   int64_t numel = 0, live = 0;
   // Masked weight matrices: the plan a training batch and a batch of one run (Note [Sparse plans]).
   std::string plan_batch, plan_one;
-  std::vector<nn::GateBlock> gates;  // lstm / gru input and recurrent weights
+  std::vector<pruning::GateReport> gates;  // recurrent weights, per gate
 };
 
 // The layer of a dotted tensor name: everything before the last '.' ("(model)" for top-level ones).
@@ -51,7 +51,7 @@ std::vector<TensorRow> tensor_rows(const train::Checkpoint& c) {
       row.plan_batch = sparse_plan_name(sparse_plan_for(t, kReportBatch));
       row.plan_one = sparse_plan_name(sparse_plan_for(t, 1));
     }
-    row.gates = nn::gate_blocks(c.config.kind, name, t);
+    row.gates = pruning::tensor_report(name, t, pruning::recurrent_gate_names(c.config.kind)).gates;
     rows.push_back(row);
   }
   return rows;
@@ -105,10 +105,9 @@ void print_text(const InspectArgs& a, const train::Checkpoint& c, const std::vec
       std::printf("  plan %s (batch %lld), %s (batch 1)", r.plan_batch.c_str(),
                   static_cast<long long>(kReportBatch), r.plan_one.c_str());
     std::printf("\n");
-    for (const nn::GateBlock& g : r.gates)
-      std::printf("    gate %-34s %-16s %10lld  live %10lld  sparsity %6.2f%%\n", g.gate.c_str(),
-                  ("rows " + std::to_string(g.row_begin) + "+" + std::to_string(g.rows)).c_str(),
-                  static_cast<long long>(g.numel), static_cast<long long>(g.live), 100 * sparsity(g.live, g.numel));
+    for (const pruning::GateReport& g : r.gates)
+      std::printf("    gate %-51s %10lld  live %10lld  sparsity %6.2f%%\n", g.name.c_str(),
+                  static_cast<long long>(g.size), static_cast<long long>(g.live), 100 * g.sparsity);
   }
   std::printf("\nmodel settings\n");
   for (const auto& [key, value] : c.config.to_map()) std::printf("  %-14s %s\n", key.c_str(), value.c_str());
@@ -133,13 +132,8 @@ int run_inspect(const InspectArgs& a) {
     nlohmann::json row = {{"name", r.name},          {"layer", r.layer}, {"shape", r.shape},
                           {"numel", r.numel},        {"live", r.live},   {"sparsity", sparsity(r.live, r.numel)}};
     if (!r.plan_batch.empty()) row["plan"] = {{"batch", kReportBatch}, {"plan", r.plan_batch}, {"batch_1", r.plan_one}};
-    for (const nn::GateBlock& g : r.gates)
-      row["gates"].push_back({{"gate", g.gate},
-                              {"row_begin", g.row_begin},
-                              {"rows", g.rows},
-                              {"numel", g.numel},
-                              {"live", g.live},
-                              {"sparsity", sparsity(g.live, g.numel)}});
+    for (const pruning::GateReport& g : r.gates)
+      row["gates"].push_back({{"gate", g.name}, {"numel", g.size}, {"live", g.live}, {"sparsity", g.sparsity}});
     tensors.push_back(row);
   }
   const nlohmann::json out = {

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "synapse/core/error.hpp"
+#include "synapse/ops/sparse_plan.hpp"
 #include "synapse/pruning/sparsity_formulas.hpp"
 #include "synapse/train/json_text.hpp"
 
@@ -38,9 +39,9 @@ void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {
   pruning::PruneReport report = pruner_.prune(target.target);
   report.step = info.step;
   report.epoch = info.epoch;
-  if (options_.plan_name)
-    for (size_t k = 0; k < report.tensors.size(); ++k)
-      report.tensors[k].plan = options_.plan_name(pruner_.tensors()[k].second);
+  // The plan each weight runs in a training batch after this update (Note [Sparse plans]).
+  for (size_t k = 0; k < report.tensors.size(); ++k)
+    report.tensors[k].plan = sparse_plan_name(sparse_plan_for(pruner_.tensors()[k].second, kReportBatch));
   ++updates_;
   if (options_.log) write_prune_line(*options_.log, report);
   last_report_ = std::move(report);

@@ -22,14 +22,9 @@
 namespace syn::train {
 
 using WarningSink = std::function<void(const std::string&)>;
-// Names the kernel plan a weight runs with, for the prune log's per-tensor "plan" field. The hook
-// for syn::sparse_plan_name once kernels choose plans; while unset, lines have no "plan" field.
-using PlanNamer = std::function<std::string(const Tensor& weight)>;
-
 struct PruningCallbackOptions {
   std::ostream* log = nullptr;  // one line per mask update (write_prune_line); not owned
   WarningSink warn;             // receives the capped-target warning; may be empty
-  PlanNamer plan_name;          // may be empty
 };
 
 class PruningCallback : public TrainerCallback {
