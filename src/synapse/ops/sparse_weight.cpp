@@ -15,12 +15,13 @@ int64_t row_grain(int64_t nnz, int64_t rows, int64_t n) {
   return std::max<int64_t>(1, kChunkWork / per_row);
 }
 
-// yt (M, n) = (accumulate ? yt : 0) + compressed rows (ptr, idx, val) times xt (K, n)
-void spmm_rows(int64_t m, int64_t nnz, int64_t n, const int32_t* ptr, const int32_t* idx, const float* val,
-               const float* xt, float* yt, bool accumulate) {
+// yt (M, n) = (accumulate ? yt : 0) + compressed rows (ptr, idx, val) times xt (K, n), both with
+// row stride ld
+void spmm_rows(int64_t m, int64_t nnz, int64_t n, int64_t ld, const int32_t* ptr, const int32_t* idx,
+               const float* val, const float* xt, float* yt, bool accumulate) {
   const auto& kern = kernels::sparse_kernels();
   parallel_for(m, row_grain(nnz, m, n), [&](int64_t m0, int64_t m1) {
-    kern.spmm(m0, m1, n, ptr, idx, val, xt, n, yt, n, accumulate);
+    kern.spmm(m0, m1, n, ptr, idx, val, xt, ld, yt, ld, accumulate);
   });
 }
 
@@ -37,14 +38,19 @@ SparseWeight::SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t 
   }
 }
 
-void transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+int64_t batch_stride(int64_t n) {
+  const int64_t ld = (n + 15) / 16 * 16;
+  return ld % 256 == 0 ? ld + 16 : ld;
+}
+
+void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst, int64_t ldd) {
   const auto& kern = kernels::sparse_kernels();
   constexpr int64_t kBlock = 64;
   const int64_t blocks = (rows + kBlock - 1) / kBlock;
   parallel_for(blocks, std::max<int64_t>(1, kChunkWork / std::max<int64_t>(kBlock * cols, 1)),
                [&](int64_t b0, int64_t b1) {
                  const int64_t r0 = b0 * kBlock, r1 = std::min(rows, b1 * kBlock);
-                 kern.transpose(r1 - r0, cols, src + r0 * cols, cols, dst + r0, rows);
+                 kern.transpose(r1 - r0, cols, src + r0 * lds, lds, dst + r0, ldd);
                });
 }
 
@@ -58,29 +64,31 @@ void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, b
     });
     return;
   }
-  const Scratch xt(k * n), yt(m * n);
-  transpose(x, n, k, xt.data());
-  if (accumulate) transpose(y, n, m, yt.data());
-  spmm_rows(m, ix.nnz, n, ix.row_ptr.data(), ix.col.data(), w.csr.data(), xt.data(), yt.data(), accumulate);
-  transpose(yt.data(), m, n, y);
+  const int64_t ld = batch_stride(n);
+  const Scratch xt(k * ld), yt(m * ld);
+  transpose(x, n, k, k, xt.data(), ld);
+  if (accumulate) transpose(y, n, m, m, yt.data(), ld);
+  spmm_rows(m, ix.nnz, n, ld, ix.row_ptr.data(), ix.col.data(), w.csr.data(), xt.data(), yt.data(), accumulate);
+  transpose(yt.data(), m, n, ld, y, m);
 }
 
 void sparse_linear_backward(const SparseWeight& w, const float* dy, const float* x, int64_t n, float* dx,
                             float* dw) {
   const MaskIndex& ix = *w.ix;
   const int64_t m = ix.rows, k = ix.cols;
-  const Scratch dyt(m * n), t(k * n);
-  transpose(dy, n, m, dyt.data());
+  const int64_t ld = batch_stride(n);
+  const Scratch dyt(m * ld), t(k * ld);
+  transpose(dy, n, m, m, dyt.data(), ld);
   if (dx) {  // dxᵀ (K, n) += W's CSC columns times dyᵀ
-    transpose(dx, n, k, t.data());
-    spmm_rows(k, ix.nnz, n, ix.col_ptr.data(), ix.row.data(), w.csc.data(), dyt.data(), t.data(), true);
-    transpose(t.data(), k, n, dx);
+    transpose(dx, n, k, k, t.data(), ld);
+    spmm_rows(k, ix.nnz, n, ld, ix.col_ptr.data(), ix.row.data(), w.csc.data(), dyt.data(), t.data(), true);
+    transpose(t.data(), k, n, ld, dx, k);
   }
   if (dw) {  // SDDMM: dw[m, c] += dyᵀ[m, :]·xᵀ[c, :] for live (m, c)
-    transpose(x, n, k, t.data());
+    transpose(x, n, k, k, t.data(), ld);
     const auto& kern = kernels::sparse_kernels();
     parallel_for(m, row_grain(ix.nnz, m, n), [&](int64_t m0, int64_t m1) {
-      kern.sddmm(m0, m1, n, ix.row_ptr.data(), ix.col.data(), dyt.data(), n, t.data(), n, dw, k);
+      kern.sddmm(m0, m1, n, ix.row_ptr.data(), ix.col.data(), dyt.data(), ld, t.data(), ld, dw, k);
     });
   }
 }

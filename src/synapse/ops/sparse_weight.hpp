@@ -20,8 +20,13 @@ struct SparseWeight {
   int64_t cols() const { return ix->cols; }
 };
 
-// src: (rows, cols) -> dst: (cols, rows), both contiguous; parallel over blocks of rows.
-void transpose(const float* src, int64_t rows, int64_t cols, float* dst);
+// The row stride of a batch-contiguous (features, n) buffer: n rounded up to whole vectors, plus
+// one vector when that is a multiple of 256 floats, so that consecutive rows do not all fall into
+// the same few L1 sets (a stride of 6144 floats maps every row to one set).
+int64_t batch_stride(int64_t n);
+
+// src: (rows, cols), row stride lds -> dst: (cols, rows), row stride ldd; parallel over row blocks.
+void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst, int64_t ldd);
 
 // x: (n, K)  y: (n, M);  y = (accumulate ? y : 0) + x·Wᵀ
 void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, bool accumulate);
