@@ -26,6 +26,7 @@ PruningCallback::PruningCallback(pruning::Pruner pruner, pruning::Schedule sched
 }
 
 void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {
+  settled_ = info.step >= schedule_.end.to_step(info.batches);
   const std::optional<double> raw = schedule_.due({info.step, info.epoch, info.batches});
   if (!raw) return;
   const pruning::CappedTarget target = pruning::cap_target(*raw);

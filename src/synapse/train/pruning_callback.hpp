@@ -33,6 +33,8 @@ class PruningCallback : public TrainerCallback {
   PruningCallback(pruning::Pruner pruner, pruning::Schedule schedule, PruningCallbackOptions options = {});
 
   void on_step(const StepInfo& info, nn::Forecaster& model) override;
+  // True once training has passed the schedule's end: no mask update will follow.
+  bool settled() const override { return settled_; }
 
   const pruning::Pruner& pruner() const { return pruner_; }
   const pruning::Schedule& schedule() const { return schedule_; }
@@ -46,6 +48,7 @@ class PruningCallback : public TrainerCallback {
   PruningCallbackOptions options_;
   int64_t updates_ = 0;
   bool warned_cap_ = false;
+  bool settled_ = false;
   std::optional<pruning::PruneReport> last_report_;
 };
 

@@ -23,6 +23,11 @@ namespace syn::train {
 // A non-finite batch or validation loss stops training at once (stop_reason "nan") and loads the
 // weights kept so far (the initial weights when no epoch completed); the abandoned batch's graph is
 // dropped from the thread's tape.
+// While a callback is not settled() (a pruning schedule that will still remove weights), an epoch
+// is never the best one and the no-improvement rule never stops training: its weights are kept as
+// the latest, and the best-epoch search starts at the first settled epoch. So a pruned run returns
+// a model at the schedule's final sparsity, not an earlier, denser best epoch. The study's rule
+// (consecutive rises) is not affected.
 // Everything is deterministic: same options, model and data give bitwise the same run.
 
 enum class StopReason { completed, early_stopping, nan };
