@@ -37,7 +37,11 @@ void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {
                                    " at epoch ", info.epoch, ", step ", info.step,
                                    "; targets >= 1 are capped at ", pruning::kSparsityCap, " (this one and later ones)"));
   }
+  const std::vector<double> edges = pruning::magnitude_edges(pruner_.tensors(), kMagnitudeBins);
+  pruning::MagnitudeHistogram before = pruning::magnitude_histogram(pruner_.tensors(), edges);
   pruning::PruneReport report = pruner_.prune(target.target);
+  report.before = std::move(before);
+  report.after = pruning::magnitude_histogram(pruner_.tensors(), edges);
   report.step = info.step;
   report.epoch = info.epoch;
   // The plan each weight runs in a training batch after this update (Note [Sparse plans]).
@@ -69,7 +73,22 @@ void write_prune_line(std::ostream& out, const pruning::PruneReport& r) {
     }
     out << "}";
   }
-  out << "]}\n";
+  out << "]";
+  if (!r.before.edges.empty()) {
+    const auto list = [&](const auto& values) {
+      out << "[";
+      for (size_t i = 0; i < values.size(); ++i) out << (i ? "," : "") << json_number(static_cast<double>(values[i]));
+      out << "]";
+    };
+    out << ",\"magnitudes\":{\"edges\":";
+    list(r.before.edges);
+    out << ",\"before\":";
+    list(r.before.counts);
+    out << ",\"after\":";
+    list(r.after.counts);
+    out << ",\"zeros_before\":" << r.before.zeros << ",\"zeros_after\":" << r.after.zeros << "}";
+  }
+  out << "}\n";
   out.flush();
 }
 

@@ -27,6 +27,9 @@ struct PruningCallbackOptions {
   WarningSink warn;             // receives the capped-target warning; may be empty
 };
 
+// Bins of the magnitude histograms in each prune-log line.
+inline constexpr int64_t kMagnitudeBins = 24;
+
 class PruningCallback : public TrainerCallback {
  public:
   // ValueError from schedule.validate().
