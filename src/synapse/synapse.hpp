@@ -64,6 +64,8 @@ class Model {
   // An MC-dropout model predicts with dropout off (the CLI's `predict` reports the MC spread).
   std::vector<double> predict(std::span<const double> window) const;
   // windows: count × lookback() × num_features() values -> count × horizon() forecasts, row-major.
+  // The same forecasts as predict() on each window up to float rounding: the kernels chosen depend
+  // on the batch (Note [Sparse plans] in synapse/ops/sparse_plan.hpp); each result is deterministic.
   std::vector<double> predict_batch(std::span<const double> windows) const;
 
  private:
