@@ -63,6 +63,8 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/synapseConfigVersion.cmak
 install(FILES ${PROJECT_BINARY_DIR}/synapseConfig.cmake ${PROJECT_BINARY_DIR}/synapseConfigVersion.cmake
         DESTINATION ${_syn_cmake_dir})
 
+# Relocatable: the prefix is found from the .pc file's own folder, so `cmake --install --prefix` works.
+file(RELATIVE_PATH _syn_pc_to_prefix "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/synapse.pc.in ${PROJECT_BINARY_DIR}/synapse.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/synapse.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(SYN_BUILD_APPS)
