@@ -4,8 +4,8 @@
 # or `pkg-config --cflags --libs synapse`. xsimd and the per-ISA flags are private to the library
 # (nothing installed includes xsimd); OpenMP is public because synapse/core/parallel.hpp uses it.
 #
-# SYN_BUILD_SHARED=ON adds libsynapse.so, which holds the whole library but exports only the public
-# API of synapse/synapse.hpp (cmake/synapse.map); synapse::synapse is then that shared library and
+# SYN_BUILD_SHARED=ON adds libsynapse.so, which holds the library (the engine as far as the API uses
+# it) but exports only the public API of synapse/synapse.hpp (cmake/synapse.map); synapse::synapse is then that shared library and
 # the engine's static libraries are not installed.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -14,8 +14,11 @@ configure_file(${PROJECT_SOURCE_DIR}/cmake/version.hpp.in ${PROJECT_BINARY_DIR}/
 set(_syn_engine syn_api syn_interop syn_train syn_forecast syn_pruning syn_nn syn_ops syn_kernels syn_core)
 
 if(SYN_BUILD_SHARED)
-  add_library(syn_shared SHARED)
-  target_link_libraries(syn_shared PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,${_syn_engine}>")
+  # The API's sources again (position-independent like everything in this mode), the engine's static
+  # libraries linked in as far as the API needs them.
+  file(GLOB _syn_api_sources CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/src/synapse/api/*.cpp")
+  add_library(syn_shared SHARED ${_syn_api_sources})
+  target_link_libraries(syn_shared PRIVATE syn_train $<BUILD_INTERFACE:syn_warnings>)
   target_link_options(syn_shared PRIVATE "LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/synapse.map"
                                          "LINKER:--no-undefined")
   set_target_properties(syn_shared PROPERTIES OUTPUT_NAME synapse EXPORT_NAME synapse
