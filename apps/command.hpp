@@ -29,5 +29,7 @@ Command add_predict_command(CLI::App& root);
 Command add_inspect_command(CLI::App& root);
 Command add_masks_command(CLI::App& root);
 Command add_demo_command(CLI::App& root);
+Command add_export_command(CLI::App& root);
+Command add_import_command(CLI::App& root);
 
 }  // namespace syn::apps
