@@ -50,12 +50,15 @@ BaselineComparison compare_with_baselines(const forecast::ForecastData& d, const
 }
 
 std::vector<std::string> result_warnings(const BaselineComparison& c, const forecast::Metrics& model,
-                                         const forecast::ForecastData& d, bool revin, const TrainResult* result) {
+                                         const forecast::ForecastData& d, const nn::ModelConfig& config,
+                                         const TrainResult* result) {
+  const bool revin = config.uses_revin();
   std::vector<std::string> out;
   if (c.mae_vs_naive > 1)
     out.push_back(detail::concat("the model is worse than the naive forecast: MAE ", model.mae, " vs ", c.naive.mae,
                                  " for repeating the last value (mae_vs_naive ", c.mae_vs_naive,
-                                 "); try ", remedies(d, revin), ", --model linear or more epochs"));
+                                 "); try ", remedies(d, revin), config.kind == "linear" ? "" : ", --model linear",
+                                 " or more epochs"));
   else if (c.mae_vs_seasonal_naive && *c.mae_vs_seasonal_naive > 1)
     out.push_back(detail::concat("the model is worse than the seasonal naive forecast (season ", c.season,
                                  "): MAE ", model.mae, " vs ", c.seasonal_naive->mae, " (mae_vs_seasonal_naive ",

@@ -41,10 +41,10 @@ BaselineComparison compare_with_baselines(const forecast::ForecastData& d, const
                                           const forecast::Metrics& model, int64_t season,
                                           forecast::RowRange training);
 
-// The warnings of Note [Honest results]; `result` (training's history) adds the loss-ratio check.
-// `revin` tells whether the model already normalises each window.
+// The warnings of Note [Honest results], with remedies the model's config does not use yet;
+// `result` (training's history) adds the loss-ratio check.
 std::vector<std::string> result_warnings(const BaselineComparison& c, const forecast::Metrics& model,
-                                         const forecast::ForecastData& d, bool revin,
+                                         const forecast::ForecastData& d, const nn::ModelConfig& config,
                                          const TrainResult* result = nullptr);
 
 }  // namespace syn::train

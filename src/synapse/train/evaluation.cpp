@@ -11,7 +11,7 @@ EvalPart eval_part_from_name(std::string_view name) {
 }
 
 Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings,
-                    EvalPart part) {
+                    EvalPart part, const PredictProgress& progress) {
   const nn::ModelConfig& config = model.config();
   const std::string source = series.source;
   SYN_CHECK_T(ValueError, series.cols() == config.input_size, source, ": ", series.cols(),
@@ -42,7 +42,7 @@ Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSe
   } catch (const ValueError& e) {
     throw ValueError(detail::concat(source, ": ", e.what()));
   }
-  ev.prediction = predict(model, d.test.inputs);
+  ev.prediction = predict(model, d.test.inputs, kPredictBatch, progress);
   ev.metrics = d.score(ev.prediction.mean, d.test);
   return ev;
 }
