@@ -55,8 +55,8 @@ nn::ModelConfig model_config(const TrainArgs& a) {
   }
   for (const std::string& kv : a.model_opts) {
     const std::string key = kv.substr(0, kv.find('='));
-    SYN_CHECK_T(ValueError, config.applies(key), "--model-opt ", kv, " does not apply to a ", config.kind,
-                " model with --reg ", config.reg, " (it would be ignored); leave it out");
+    SYN_CHECK_T(ValueError, config.applies(key), "--model-opt ", kv, " does not apply to model kind ", config.kind,
+                " with --reg ", config.reg, " (it would be ignored); leave it out");
   }
   return config;
 }
