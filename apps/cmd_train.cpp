@@ -321,14 +321,14 @@ Command add_train_command(CLI::App& root) {
       ->excludes("--patience");
   app->add_flag("--no-shuffle", a->no_shuffle, "Visit the training windows in time order every epoch");
   app->add_option("--init-weights", a->init_weights,
-                  "Start from these weights instead of the seeded initialisation: named tensors in the "
+                  "Start from these weights (default: the seeded initialisation): named tensors in the "
                   "text format of tools/fixtures/fixture_io.py (every parameter, torch names and shapes)")
       ->check(CLI::ExistingFile)
       ->type_name("FILE");
   app->add_option("--scaler", a->scaler, "standard or minmax")
       ->check(CLI::IsMember({"standard", "minmax"}))
       ->capture_default_str();
-  app->add_option("MODEL,--out,--model-file", a->out, "Checkpoint file to write")->required()->type_name("FILE");
+  app->add_option("--out,--model-file", a->out, "Checkpoint file to write")->required()->type_name("FILE");
   app->add_option("--log", a->log, "Write one JSON line per epoch to this file (default: none)")
       ->type_name("FILE");
   add_run_options(*app, a->run);
