@@ -8,7 +8,9 @@
 
 #include "cli_values.hpp"
 #include "command.hpp"
+#include "run_options.hpp"
 #include "svg_plot.hpp"
+#include "synapse/forecast/baselines.hpp"
 #include "synapse/forecast/selection.hpp"
 #include "synapse/forecast/synthetic.hpp"
 #include "synapse/pruning/pruner.hpp"
@@ -41,7 +43,8 @@ constexpr int64_t kPruneEnd = 8;
 struct DemoArgs {
   std::string out_dir = "out";
   int64_t epochs = kEpochs;
-  bool no_progress = false;
+  uint64_t seed = kSeed;
+  RunOptions run;
 };
 
 struct Row {
@@ -57,21 +60,12 @@ struct Row {
 // over the test rows: y[r] for r in the test part (NaN where no origin covers r).
 std::vector<double> tiled_forecasts(const forecast::ForecastData& d, const Tensor& scaled) {
   const int64_t h = d.test.horizon(), begin = d.split.test.begin;
+  const std::vector<double> levels = d.forecast_levels(scaled, d.test);
   std::vector<double> y(static_cast<size_t>(d.split.test.size()), std::nan(""));
   for (int64_t i = 0; i < d.test.count(); i += h)
     for (int64_t k = 0; k < h; ++k)
-      y[static_cast<size_t>(d.test.first_target_row + i + k - begin)] =
-          d.scaler.inverse(scaled.data()[i * h + k], 0);
+      y[static_cast<size_t>(d.test.first_target_row + i + k - begin)] = levels[static_cast<size_t>(i * h + k)];
   return y;
-}
-
-// The naive forecast: every step repeats the last input value of the target.
-Tensor naive_forecast(const forecast::Windows& w) {
-  const int64_t n = w.count(), l = w.lookback(), f = w.inputs.size(2), h = w.horizon();
-  Tensor out = Tensor::empty(Shape{n, h});
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t k = 0; k < h; ++k) out.mutable_data()[i * h + k] = w.inputs.data()[(i * l + l - 1) * f];
-  return out;
 }
 
 void print_table(const std::vector<Row>& rows) {
@@ -84,6 +78,7 @@ void print_table(const std::vector<Row>& rows) {
 }
 
 int run_demo(const DemoArgs& a) {
+  a.run.apply();
   forecast::SyntheticOptions synthetic;
   synthetic.rows = kRows;
   const forecast::Series series =
@@ -97,7 +92,7 @@ int run_demo(const DemoArgs& a) {
   std::printf("lookback %lld h, horizon %lld h, batch %lld, %lld epochs at most, seed %llu; %s\n",
               static_cast<long long>(kLookback), static_cast<long long>(kHorizon),
               static_cast<long long>(kBatch), static_cast<long long>(a.epochs),
-              static_cast<unsigned long long>(kSeed), settings.protocol.describe().c_str());
+              static_cast<unsigned long long>(a.seed), settings.protocol.describe().c_str());
   std::fflush(stdout);
 
   std::vector<Row> rows;
@@ -108,20 +103,20 @@ int run_demo(const DemoArgs& a) {
     config.kind = kDemoModel;
     config.lookback = kLookback;
     config.horizon = kHorizon;
-    config.seed = kSeed;
+    config.seed = a.seed;
     config.reg = reg;
     config.dropout = kDropout;
     train::TrainerOptions options;
     options.epochs = a.epochs;
     options.batch_size = kBatch;
-    options.seed = kSeed;
-    options.progress = a.no_progress ? train::ProgressMode::never : train::ProgressMode::automatic;
+    options.seed = a.seed;
+    options.progress = a.run.progress() ? train::ProgressMode::automatic : train::ProgressMode::never;
     options.early_stopping = train::EarlyStopping::for_protocol(settings.protocol);
     const std::string name =
         std::string(kDemoModel) + (reg == "dropout"   ? " + dropout " + std::to_string(kDropout).substr(0, 3)
                                    : reg == "pruning" ? " + pruning to " + std::to_string(kPruneTo).substr(0, 3)
                                                       : "");
-    std::fprintf(stderr, "training %s ...\n", name.c_str());
+    a.run.info("training %s ...", name.c_str());
     train::TrainingRun run = train::prepare_training(series, config, settings);
     std::unique_ptr<train::PruningCallback> pruning;
     if (reg == "pruning") {
@@ -129,7 +124,7 @@ int run_demo(const DemoArgs& a) {
       schedule.kind = pruning::ScheduleKind::zhu_gupta;
       schedule.initial_sparsity = 0;
       schedule.final_sparsity = kPruneTo;
-      schedule.begin = {1, pruning::TimeUnit::epochs};
+      schedule.begin = {std::min<int64_t>(1, a.epochs - 1), pruning::TimeUnit::epochs};
       schedule.end = {std::min(kPruneEnd, a.epochs), pruning::TimeUnit::epochs};
       schedule.frequency = 10;
       pruning::PrunerOptions pruner;
@@ -138,14 +133,15 @@ int run_demo(const DemoArgs& a) {
       options.callbacks.push_back(pruning.get());
     }
     train::train_and_score(run, options);
-    std::fprintf(stderr, "  %s in %.2fs\n", run.result.message.c_str(), run.result.seconds);
+    a.run.info("  %s in %.2fs", run.result.message.c_str(), run.result.seconds);
     if (rows.empty()) {
       rows.push_back(
-          {"naive (repeat last)", run.data.score(naive_forecast(run.data.test), run.data.test), 0, 0});
+          {"naive (repeat last)",
+           run.data.score_levels(forecast::naive_forecasts(run.data, run.data.test), run.data.test), 0, 0});
       PlotLine actual{"actual", "#222222", {}, {}, 1.2};
       for (int64_t r = run.data.split.test.begin; r < run.data.split.test.end; ++r) {
         actual.x.push_back(static_cast<double>(r - run.data.split.test.begin));
-        actual.y.push_back(run.data.series.at(r, 0));
+        actual.y.push_back(run.data.levels.at(static_cast<size_t>(r)));
       }
       lines.push_back(actual);
     }
@@ -176,10 +172,11 @@ Command add_demo_command(CLI::App& root) {
       root.add_subcommand("demo", "Train without regularisation, with dropout and with pruning on a generated "
                                   "series, compare, plot");
   app->add_option("--out-dir", a->out_dir, "Where to write demo_forecast.svg")->capture_default_str();
+  app->add_option("--seed", a->seed, "Seed of every run")->capture_default_str();
   app->add_option("--epochs", a->epochs, "Maximum epochs per run")
       ->check(positive_integer())
       ->capture_default_str();
-  app->add_flag("--no-progress", a->no_progress, "No progress bar");
+  add_run_options(*app, a->run);
   return {app, [a] { return run_demo(*a); }};
 }
 

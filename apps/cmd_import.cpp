@@ -101,16 +101,16 @@ Command add_import_command(CLI::App& root) {
       "unexpected or misshapen tensor, a wrong dtype, a damaged file: the message names the tensor).");
   app->add_option("FILE", a->file, "Safetensors file")->required();
   app->add_option("--out", a->out, "Checkpoint to write")->required();
-  app->add_option("--model", a->kind, "Model kind: rnn, lstm, gru, patchtst, paper-patchtst or linear");
-  app->add_option("--lookback", a->lookback, "Input window length (rows)");
-  app->add_option("--horizon", a->horizon, "Forecast horizon (rows)");
-  app->add_option("--model-opt", a->model_opts, "Any model setting as KEY=VALUE (e.g. hidden_size=32)");
-  app->add_option("--target", a->target, "Name of the forecast column");
-  app->add_option("--features", a->features, "Extra input columns, comma-separated")->delimiter(',');
-  app->add_option("--scaler", a->scaler, "standard or minmax");
-  app->add_option("--scaler-offset", a->scaler_offset, "Fitted offsets, one per input column, comma-separated")
+  app->add_option("--model", a->kind, "Model kind: rnn, lstm, gru, patchtst, paper-patchtst or linear (default: the file's metadata)");
+  app->add_option("--lookback", a->lookback, "Input window length in rows (default: the file's metadata)");
+  app->add_option("--horizon", a->horizon, "Forecast horizon in rows (default: the file's metadata)");
+  app->add_option("--model-opt", a->model_opts, "Any model setting as KEY=VALUE, e.g. hidden_size=32 (default: the file's metadata, else the kind's defaults)");
+  app->add_option("--target", a->target, "Name of the forecast column (default: the file's metadata)");
+  app->add_option("--features", a->features, "Extra input columns, comma-separated (default: the file's metadata, else none)")->delimiter(',');
+  app->add_option("--scaler", a->scaler, "standard or minmax (default: the file's metadata, else no scaling)");
+  app->add_option("--scaler-offset", a->scaler_offset, "Fitted offsets, one per input column, comma-separated (default: the file's metadata)")
       ->delimiter(',');
-  app->add_option("--scaler-scale", a->scaler_scale, "Fitted scales, one per input column, comma-separated")
+  app->add_option("--scaler-scale", a->scaler_scale, "Fitted scales, one per input column, comma-separated (default: the file's metadata)")
       ->delimiter(',');
   return {app, [a] { return run_import(*a); }};
 }

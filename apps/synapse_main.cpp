@@ -10,6 +10,7 @@
 int main(int argc, char** argv) {
   using namespace syn::apps;
   CLI::App root("synapse: time-series forecasting on a from-scratch CPU autodiff engine", "synapse");
+  root.set_version_flag("--version", "synapse " SYN_VERSION);
   root.require_subcommand(1);
   root.fallthrough();  // --config belongs to the root but is written after the subcommand
   add_json_config(root);
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return root.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return root.exit(e);
   } catch (const CLI::ParseError& e) {
     const CLI::App* sub = root.get_subcommands().empty() ? &root : root.get_subcommands().front();

@@ -21,7 +21,8 @@ namespace syn::train {
 //            data:   str target, u32 n + n × str features, u32 n + n × str ignore,
 //                    u32 n + n × f64 na_values, u32 n + n × str na_markers, str missing policy,
 //                    str protocol, f64 train, f64 val, f64 test,
-//                    str scaler kind, u32 cols, cols × f64 offset, cols × f64 scale
+//                    str scaler kind, u32 cols, cols × f64 offset, cols × f64 scale,
+//                    str transform (version 2 on; none before)
 //            tensors: u32 n, n × (str name, u32 rank, rank × i64 dims, numel × f32 values,
 //                     u8 has_mask, [i64 nnz, ceil(numel / 64) × u64 live bits])
 //   trailer  u32 CRC-32 of the payload (crc32.hpp)
@@ -29,7 +30,9 @@ namespace syn::train {
 // and trailer present, nothing after them), checksum, then every field while parsing (counts against
 // the bytes left, known keys, shapes, mask nnz against its bits, no bytes left over). Every failure is
 // a ValueError naming the file and the field.
-inline constexpr uint32_t kCheckpointVersion = 1;
+// Version 1 files (no transform; RevIN only inside PatchTST) are read as transform none and, for the
+// other kinds, revin=false, which is what they were trained with.
+inline constexpr uint32_t kCheckpointVersion = 2;
 
 struct Checkpoint {
   nn::ModelConfig config;

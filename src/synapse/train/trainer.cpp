@@ -112,9 +112,11 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
 
   auto optimizer = make_optimizer(o, model_.parameters());
   Generator shuffle_gen(o.seed, kShuffleStream);
-  const bool draw = o.progress == ProgressMode::always ||
-                    (o.progress == ProgressMode::automatic && ProgressBar::stderr_is_terminal());
-  ProgressBar progress(draw, o.epochs, batches);
+  const bool terminal = o.progress == ProgressMode::always || ProgressBar::stderr_is_terminal();
+  ProgressBar progress(o.progress == ProgressMode::never ? ProgressBar::Style::off
+                       : terminal                        ? ProgressBar::Style::bar
+                                                         : ProgressBar::Style::lines,
+                       o.epochs, batches);
 
   TrainResult result;
   result.best_val_loss = val ? std::numeric_limits<double>::infinity() : kNaN;
