@@ -301,11 +301,11 @@ std::string cd_plot(const Gnuplot& gp, const Comparison& c) {
                                              "; ", c.blocks.size(), " blocks; Nemenyi CD = ", fmt(c.cd, 3),
                                              c.friedman ? "; Friedman p = " + fmt(c.friedman->p_value, 3) : ""))
     << "\nunset key\nunset ytics\nset border 0\nset xrange [" << k + 0.5 << ":0.5]\nset yrange ["
-    << -1.6 - 0.9 * static_cast<double>((c.ranks.size() + 1) / 2) << ":2.6]\nset xtics axis nomirror 1 offset 0,1.4\n"
+    << -1.9 - 0.9 * static_cast<double>((c.ranks.size() + 1) / 2) << ":2.6]\nset xtics axis nomirror 1 offset 0,1.4\n"
     << "set xzeroaxis lt -1 lw 1.5\n";
   // Methods on the best half go to the right edge, the others to the left.
   for (size_t i = 0; i < order.size(); ++i) {
-    const double r = c.ranks[order[i]], y = -1.2 - static_cast<double>(i % ((order.size() + 1) / 2)) * 0.9;
+    const double r = c.ranks[order[i]], y = -1.5 - static_cast<double>(i % ((order.size() + 1) / 2)) * 0.9;
     const bool right = i < (order.size() + 1) / 2;
     const double edge = right ? 0.6 : k + 0.4;
     b << "set arrow from " << r << ",0 to " << r << "," << y << " nohead lw 1.5\n"
@@ -326,7 +326,7 @@ std::string cd_plot(const Gnuplot& gp, const Comparison& c) {
       return jp >= j;
     }();
     if (j > i && !contained) {
-      const double y = -0.25 - 0.2 * clique++;
+      const double y = -0.45 - 0.2 * clique++;
       b << "set arrow from " << c.ranks[order[i]] - 0.03 << "," << y << " to " << c.ranks[order[j]] + 0.03 << ","
         << y << " nohead lw 5 lc rgb 'black'\n";
     }
@@ -347,7 +347,7 @@ std::string line_plot(const Gnuplot& gp, const Report& rep, const std::string& d
       std::string label = c.model + " L" + std::to_string(c.lookback) + " " + value_text(c.settings["regulariser"]);
       if (c.method == "none") label = c.model + " L" + std::to_string(c.lookback) + " dense (none)";
       const double y = what == "step_time" ? 1000 * c.step_seconds : c.mae.mean;
-      series[label].push_back({c.sparsity, y});
+      series[label].push_back({c.method == "none" ? 0.0 : number(c.settings.value("final_sparsity", json(c.sparsity))), y});
     }
   }
   size_t points = 0;
@@ -365,7 +365,7 @@ std::string line_plot(const Gnuplot& gp, const Report& rep, const std::string& d
   }
   gp.write_data(name + ".dat", data.str());
   const char* ylabel = what == "step_time" ? "training step (ms)" : "test MAE (original units)";
-  const char* xlabel = what == "lookback" ? "lookback (rows)" : "achieved sparsity of the pruned weights";
+  const char* xlabel = what == "lookback" ? "lookback (rows)" : "final sparsity of the schedule (dense model at 0)";
   body << "set title " << gp_quote(std::string(what == "lookback"   ? "MAE against lookback: "
                                                : what == "step_time" ? "Step time against sparsity: "
                                                                      : "MAE against sparsity: ") +
