@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   add_json_config(root);
   const std::vector<Command> commands = {add_train_command(root), add_eval_command(root),
                                          add_predict_command(root), add_inspect_command(root), add_masks_command(root),
+                                         add_experiment_command(root), add_sensitivity_command(root),
                                          add_demo_command(root), add_export_command(root), add_import_command(root)};
   try {
     root.parse(argc, argv);
