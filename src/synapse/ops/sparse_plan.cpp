@@ -37,10 +37,16 @@ Forced forced_plan() {
 const char* sparse_plan_name(SparsePlan plan) { return plan == SparsePlan::sparse ? "sparse" : "dense"; }
 
 SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k) {
-  // Crossovers from bench/bench_sparse_ops.cpp (bench/README.md "Sparse crossovers").
+  // Crossovers measured by bench_pruned's BM_linear_masked (forward and both gradients, one thread;
+  // bench/README.md "Pruned models"): batched products pay from about 80 % sparsity; with few
+  // input features and a very large batch the transposes into the batch-contiguous layout cost as
+  // much as the saved multiply-adds until about 95 %; a batch of one pays from about 85 %.
   (void)m;
-  (void)k;
-  const double crossover = batch == 1 ? 0.5 : 0.3;
+  double crossover = 0.2;
+  if (batch == 1)
+    crossover = 0.15;
+  else if (k <= 64 && batch > 1024)
+    crossover = 0.05;
   return density <= crossover ? SparsePlan::sparse : SparsePlan::dense;
 }
 
