@@ -30,6 +30,7 @@ const std::vector<int64_t>& Mask::live_indices() const {
 }
 
 void Mask::zero_dead(float* p) const {
+  if (nnz_ == numel_) return;
   for (size_t w = 0; w < bits_.size(); ++w) {
     const uint64_t word = bits_[w];
     if (word == ~uint64_t{0}) continue;
