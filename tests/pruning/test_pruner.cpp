@@ -298,7 +298,7 @@ TEST_CASE("pruner: LSTM recurrent weights are reported per gate (i, f, g, o) and
     CHECK(live == t.live);
   }
   // Gate k of weight_hh_l0 is rows [6k, 6k + 6): its live count is the mask's over that block.
-  const Tensor& hh = model->named_parameters()[1].second;
+  const Tensor hh = model->named_parameters()[1].second;  // a handle: the vector is a temporary
   int64_t forget_live = 0;
   for (int64_t i = 36; i < 72; ++i) forget_live += hh.mask()->live(i);
   CHECK(r.tensors[1].gates[1].live == forget_live);
