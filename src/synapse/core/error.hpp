@@ -26,6 +26,11 @@ class ValueError : public Error {
  public:
   using Error::Error;
 };
+// A tensor's storage could not be allocated; the message names the shape and the bytes asked.
+class AllocationError : public Error {
+ public:
+  using Error::Error;
+};
 // Misuse of the tape: second backward without retain_graph, in-place change of a saved tensor.
 class AutogradError : public Error {
  public:
