@@ -47,6 +47,7 @@ std::string forecasts_csv(const forecast::Series& series, const train::ForecastO
 }
 
 int run_predict(const PredictArgs& a) {
+  if (!a.out.empty()) train::check_writable(a.out, "--out");
   const train::Checkpoint c = train::load_checkpoint(a.model_file, a.kind);
   const auto model = train::restore_model(c, a.model_file);
   const forecast::Series series = train::read_series(a.data, c.data);

@@ -8,7 +8,9 @@
 #include "command.hpp"
 #include "json_report.hpp"
 #include "prune_args.hpp"
+#include "resume_args.hpp"
 #include "synapse/core/error.hpp"
+#include "synapse/train/atomic_file.hpp"
 #include "synapse/train/checkpoint.hpp"
 #include "synapse/train/pruning_callback.hpp"
 #include "synapse/train/training_run.hpp"
@@ -26,6 +28,7 @@ struct TrainArgs {
   int64_t patience = 0;
   bool no_progress = false, no_shuffle = false, no_early_stopping = false;
   PruneArgs prune;
+  ResumeArgs resume;
 };
 
 // ModelConfig from the model flags and --model-opt KEY=VALUE pairs (which take any config key).
@@ -71,7 +74,7 @@ std::unique_ptr<train::PruningCallback> make_pruning(const TrainArgs& a, const p
   train::PruningCallbackOptions options;
   options.warn = [](const std::string& w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
   if (!a.prune.log.empty()) {
-    log.open(a.prune.log, std::ios::trunc);
+    log.open(a.prune.log, a.resume.resume.empty() ? std::ios::trunc : std::ios::app);
     SYN_CHECK_T(ValueError, log.good(), "--prune-log: cannot write '", a.prune.log, "'");
     options.log = &log;
   }
@@ -86,6 +89,15 @@ std::unique_ptr<train::PruningCallback> make_pruning(const TrainArgs& a, const p
                a.prune.granularity.c_str(), pruner->tensors().size(), static_cast<long long>(weights),
                names.c_str());
   return std::make_unique<train::PruningCallback>(std::move(*pruner), schedule, std::move(options));
+}
+
+// Every file train writes can be created: checked before any work (the data is not even read yet).
+void check_output_paths(const TrainArgs& a) {
+  train::check_writable(a.out, "--out");
+  if (!a.log.empty()) train::check_writable(a.log, "--log");
+  if (!a.prune.log.empty()) train::check_writable(a.prune.log, "--prune-log");
+  if (const std::string state = checkpoint_file(a.resume, a.out); !state.empty())
+    train::check_writable(state, "--checkpoint-file");
 }
 
 int run_train(const TrainArgs& a) {
@@ -112,9 +124,12 @@ int run_train(const TrainArgs& a) {
   options.shuffle = !a.no_shuffle;
   options.progress = a.no_progress ? train::ProgressMode::never : train::ProgressMode::automatic;
   options.validate();
+  check_output_paths(a);
+  std::unique_ptr<train::TrainState> resume_state;
+  apply_resume_args(a.resume, a.out, options, resume_state);
   std::ofstream log;
   if (!a.log.empty()) {
-    log.open(a.log, std::ios::trunc);
+    log.open(a.log, resume_state ? std::ios::app : std::ios::trunc);
     SYN_CHECK_T(ValueError, log.good(), "--log: cannot write '", a.log, "'");
     options.log = &log;
   }
@@ -143,6 +158,7 @@ int run_train(const TrainArgs& a) {
     pruning = make_pruning(a, schedule, *run.model, prune_log);
     options.callbacks.push_back(pruning.get());
   }
+  options.interrupt = stop_on_interrupt();
   train::train_and_score(run, options);
   std::fprintf(stderr, "%s (%.2fs); weights of epoch %lld kept\n", run.result.message.c_str(),
                run.result.seconds, static_cast<long long>(run.result.kept_epoch));
@@ -179,7 +195,7 @@ int run_train(const TrainArgs& a) {
       {"pruning", pruning ? pruning_json(a.prune, *pruning) : nlohmann::json()},
       {"model_file", a.out}};
   std::cout << out.dump() << std::endl;
-  return kExitOk;
+  return run.result.stop_reason == train::StopReason::interrupted ? kExitInterrupted : kExitOk;
 }
 
 }  // namespace
@@ -248,6 +264,7 @@ Command add_train_command(CLI::App& root) {
       ->check(non_negative_number())
       ->capture_default_str();
   app->add_option("--seed", a->config.seed, "Seed of initialisation, dropout and shuffling")
+      ->check(non_negative_integer())
       ->capture_default_str();
   app->add_option("--protocol", a->protocol, "clean (train/val/test, scaler on train) or paper (the study's)")
       ->check(CLI::IsMember({"clean", "paper"}))
@@ -269,6 +286,7 @@ Command add_train_command(CLI::App& root) {
   app->add_option("--log", a->log, "Write one JSON line per epoch to this file");
   app->add_flag("--no-progress", a->no_progress, "No progress bar (it is shown only on a terminal anyway)");
   add_prune_options(*app, a->prune);
+  add_resume_options(*app, a->resume);
   return {app, [a] { return run_train(*a); }};
 }
 

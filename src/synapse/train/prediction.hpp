@@ -19,6 +19,13 @@ struct Prediction {
   int64_t samples = 1;
 };
 
+// Note [Concurrent prediction]
+// predict on a model in eval mode without MC dropout (what restore_model returns) only reads the
+// model: any number of threads may call it at once on one model and each gets exactly the outputs of
+// a sequential call (tests/concurrency, run under ThreadSanitizer in a build without OpenMP). A model
+// in training mode is switched to eval and back, and MC dropout draws from the model's generator:
+// both write to the model, so such calls must not overlap.
+
 // inputs: (N, L, F) -> forecasts (N, H).
 // reg none or dropout: one pass in eval mode (dropout off).
 // reg mc-dropout: per batch, nn::mc_predict: config.mc_samples passes in eval mode with MC dropout

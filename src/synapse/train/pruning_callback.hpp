@@ -33,6 +33,10 @@ class PruningCallback : public TrainerCallback {
   PruningCallback(pruning::Pruner pruner, pruning::Schedule schedule, PruningCallbackOptions options = {});
 
   void on_step(const StepInfo& info, nn::Forecaster& model) override;
+  // "updates warned_cap" (the schedule itself is a function of the step, which the trainer restores;
+  // the masks are saved with the weights). The last report is not kept across a resume.
+  std::string save_state() const override;
+  void restore_state(const std::string& state) override;
 
   const pruning::Pruner& pruner() const { return pruner_; }
   const pruning::Schedule& schedule() const { return schedule_; }

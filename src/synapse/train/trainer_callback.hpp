@@ -3,6 +3,7 @@
 // on the training thread with the model in training mode; a callback may change parameters and their
 // masks (the optimizer follows mask changes, Note [Masked optimizer steps]).
 #include <cstdint>
+#include <string>
 
 #include "synapse/nn/forecaster.hpp"
 
@@ -33,6 +34,10 @@ class TrainerCallback {
   virtual ~TrainerCallback() = default;
   virtual void on_step(const StepInfo&, nn::Forecaster&) {}
   virtual void on_epoch_end(const EpochInfo&, nn::Forecaster&) {}
+  // The callback's own state for a resumable training state (Note [Resumable training]), and its
+  // restore; ValueError for text it cannot read. Stateless callbacks keep the defaults.
+  virtual std::string save_state() const { return {}; }
+  virtual void restore_state(const std::string& state) { (void)state; }
 };
 
 }  // namespace syn::train
