@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "synapse/core/error.hpp"
+
 namespace syn::apps {
 namespace {
 std::string scalar_text(const nlohmann::json& v, const std::string& key, const std::string& file) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number()) return v.dump();
-  throw CLI::ConversionError(file + ": key '" + key +
-                             "' must be a string, number, boolean or a list of them, got " + v.dump());
+  throw CLI::ConversionError(file + ": key " + detail::excerpt(key) +
+                             " must be a string, number, boolean or a list of them, got " + detail::clipped(v.dump()));
 }
 }  // namespace
 
@@ -37,7 +39,7 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
     item.name = key;
     std::replace(item.name.begin(), item.name.end(), '_', '-');
     if (!sub->get_option_no_throw("--" + item.name) || item.name == "help")
-      throw CLI::ConfigError(file + ": '" + key + "' is not an option of synapse " + sub->get_name() +
+      throw CLI::ConfigError(file + ": " + detail::excerpt(key) + " is not an option of synapse " + sub->get_name() +
                              " (see synapse " + sub->get_name() + " --help)");
     if (value.is_array())
       for (const auto& v : value) item.inputs.push_back(scalar_text(v, key, file));
