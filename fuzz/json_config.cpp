@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   root.require_subcommand(1);
   root.fallthrough();
   add_json_config(root);
-  add_train_command(root);
+  const Command train = add_train_command(root);  // owns the option values until parsing is over
   std::vector<std::string> args = {path, "--config", "train"};  // CLI11 parses a reversed vector
   try {
     root.parse(args);

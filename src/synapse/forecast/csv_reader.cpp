@@ -65,9 +65,13 @@ class CsvReader {
     for (size_t j = 0; j < header_.fields.size(); ++j) {
       const std::string& name = header_.fields[j];
       if (contains(options_.ignore, name) || (name.empty() && column_is_empty(j))) continue;
-      SYN_CHECK_T(ValueError, !name.empty(), "read_csv: ", source_, ": column ", j + 1,
-                  " has no name in the header (line ", header_.line, ") but holds values, e.g. on line ",
-                  rows_[first_value(j)].line);
+      if (name.empty()) {  // not empty: a cell holds something, if only a missing marker
+        const auto filled = std::find_if(rows_.begin(), rows_.end(),
+                                         [j](const CsvRecord& r) { return !r.fields[j].empty(); });
+        throw ValueError(detail::concat("read_csv: ", source_, ": column ", j + 1,
+                                        " has no name in the header (line ", header_.line,
+                                        ") but holds values, e.g. on line ", filled->line));
+      }
       if (contains(options_.text_columns, name)) {
         table.add(Column::text(name, cells(j)));
         continue;
