@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "json_report.hpp"
+#include "run_options.hpp"
 #include "synapse/core/mask.hpp"
 #include "synapse/pruning/prune_report.hpp"
 #include "synapse/ops/sparse_plan.hpp"
@@ -70,7 +71,24 @@ nlohmann::json data_json(const train::DataSettings& d) {
           {"split", {d.protocol.train, d.protocol.val, d.protocol.test}},
           {"scaler", std::string(forecast::scaler_name(d.scaler.kind))},
           {"scaler_offset", d.scaler.offset},
-          {"scaler_scale", d.scaler.scale}};
+          {"scaler_scale", d.scaler.scale},
+          {"transform", std::string(forecast::transform_name(d.transform))}};
+}
+
+// The model settings that apply to its kind and regulariser (ModelConfig::applies), numbers as
+// JSON numbers and true/false as booleans.
+nlohmann::json model_json(const nn::ModelConfig& c) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : c.to_map()) {
+    if (!c.applies(key)) continue;
+    if (value == "true" || value == "false")
+      out[key] = value == "true";
+    else if (const auto number = nlohmann::json::parse(value, nullptr, false); number.is_number())
+      out[key] = number;
+    else
+      out[key] = value;
+  }
+  return out;
 }
 
 void print_text(const InspectArgs& a, const train::Checkpoint& c, const std::vector<TensorRow>& rows) {
@@ -110,7 +128,9 @@ void print_text(const InspectArgs& a, const train::Checkpoint& c, const std::vec
                   static_cast<long long>(g.size), static_cast<long long>(g.live), 100 * g.sparsity);
   }
   std::printf("\nmodel settings\n");
-  for (const auto& [key, value] : c.config.to_map()) std::printf("  %-14s %s\n", key.c_str(), value.c_str());
+  const nlohmann::json model = model_json(c.config);
+  for (const auto& [key, value] : model.items())
+    std::printf("  %-14s %s\n", key.c_str(), value.is_string() ? value.get<std::string>().c_str() : value.dump().c_str());
   std::printf("\ndata settings\n");
   const nlohmann::json data = data_json(c.data);
   for (const auto& [key, value] : data.items())
@@ -140,7 +160,7 @@ int run_inspect(const InspectArgs& a) {
       {"command", "inspect"},
       {"model_file", a.model_file},
       {"format", train::kCheckpointVersion},
-      {"model", c.config.to_map()},
+      {"model", model_json(c.config)},
       {"data", data_json(c.data)},
       {"parameters", {{"total", total}, {"live", live}, {"sparsity", sparsity(live, total)}}},
       {"tensors", tensors}};
@@ -155,7 +175,7 @@ Command add_inspect_command(CLI::App& root) {
   CLI::App* app =
       root.add_subcommand("inspect", "Show what a checkpoint holds: layers, parameters, sparsity per tensor and gate, kernel plans, settings");
   app->footer("Exit status: 0 success, 2 bad usage or a damaged or unreadable checkpoint.");
-  app->add_option("MODEL", a->model_file, "Checkpoint written by synapse train")->required();
+  add_model_file(*app, a->model_file);
   app->add_flag("--json", a->json, "Print one JSON object instead of text");
   return {app, [a] { return run_inspect(*a); }};
 }

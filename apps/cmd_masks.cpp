@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "run_options.hpp"
 #include "json_report.hpp"
 #include "npy_file.hpp"
 #include "synapse/core/error.hpp"
@@ -61,8 +62,8 @@ Command add_masks_command(CLI::App& root) {
   app->footer("Files: DIR/<tensor>.npy (float32), DIR/<tensor>.mask.npy (bool, true = live), DIR/masks.json.\n"
               "Exit status: 0 success, 2 bad usage or a damaged or unreadable checkpoint, 1 a file cannot be "
               "written.");
-  app->add_option("MODEL", a->model_file, "Checkpoint written by synapse train")->required();
-  app->add_option("--out", a->out_dir, "Directory to write into (created if missing)")->required();
+  add_model_file(*app, a->model_file);
+  app->add_option("--out", a->out_dir, "Directory to write into (created if missing)")->required()->type_name("DIR");
   return {app, [a] { return run_masks(*a); }};
 }
 

@@ -31,5 +31,9 @@ Command add_predict_command(CLI::App& root);
 Command add_inspect_command(CLI::App& root);
 Command add_masks_command(CLI::App& root);
 Command add_demo_command(CLI::App& root);
+Command add_export_command(CLI::App& root);
+Command add_import_command(CLI::App& root);
+Command add_experiment_command(CLI::App& root);
+Command add_sensitivity_command(CLI::App& root);
 
 }  // namespace syn::apps

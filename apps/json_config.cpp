@@ -1,6 +1,7 @@
 #include "json_config.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "synapse/core/error.hpp"
@@ -14,12 +15,25 @@ std::string scalar_text(const nlohmann::json& v, const std::string& key, const s
   throw CLI::ConversionError(file + ": key " + detail::excerpt(key) +
                              " must be a string, number, boolean or a list of them, got " + detail::clipped(v.dump()));
 }
+// A relative FILE or DIR value, resolved against the config file's folder.
+std::string resolved_path(const std::string& value, const std::string& config_file) {
+  const std::filesystem::path p(value);
+  if (value.empty() || p.is_absolute()) return value;
+  return (std::filesystem::path(config_file).parent_path() / p).lexically_normal().string();
+}
+
+bool is_path_option(const CLI::Option* o) {
+  const std::string type = o->get_type_name();
+  return type.rfind("FILE", 0) == 0 || type.rfind("DIR", 0) == 0;
+}
+
 }  // namespace
 
 std::string JsonConfig::to_config(const CLI::App*, bool, bool, std::string) const { return "{}"; }
 
 std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const {
-  const std::string file = "config file '" + file_option_->as<std::string>() + "'";
+  const std::string path = file_option_->as<std::string>();
+  const std::string file = "config file '" + path + "'";
   const std::vector<CLI::App*> chosen = root_->get_subcommands();
   if (chosen.empty())
     throw CLI::ConfigError(file + ": name a subcommand, e.g. synapse train --config FILE.json");
@@ -38,13 +52,16 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
     item.parents = {sub->get_name()};
     item.name = key;
     std::replace(item.name.begin(), item.name.end(), '_', '-');
-    if (!sub->get_option_no_throw("--" + item.name) || item.name == "help")
+    const CLI::Option* option = sub->get_option_no_throw("--" + item.name);
+    if (!option || item.name == "help")
       throw CLI::ConfigError(file + ": " + detail::excerpt(key) + " is not an option of synapse " + sub->get_name() +
                              " (see synapse " + sub->get_name() + " --help)");
     if (value.is_array())
       for (const auto& v : value) item.inputs.push_back(scalar_text(v, key, file));
     else
       item.inputs.push_back(scalar_text(value, key, file));
+    if (is_path_option(option))
+      for (std::string& input : item.inputs) input = resolved_path(input, path);
     items.push_back(std::move(item));
   }
   return items;

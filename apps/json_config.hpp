@@ -1,7 +1,8 @@
 #pragma once
 // JsonConfig: `synapse SUBCOMMAND --config FILE.json` gives any long option of the subcommand as a
 // key of one JSON object ({"lookback": 48, "features": ["T", "RH"], "no_progress": true}); '_' in a
-// key stands for '-'. Options given on the command line override the file. An unknown key, a
+// key stands for '-'. Options given on the command line override the file. Relative paths (the
+// values of options whose type is FILE or DIR) are relative to the config file's folder. An unknown key, a
 // malformed file or a value of the wrong type is a usage error naming the file and the key.
 #include <CLI/CLI.hpp>
 

@@ -77,9 +77,10 @@ void add_prune_options(CLI::App& app, PruneArgs& a) {
                      "weight matrices only (recurrent, attention, feed-forward, embedding, head)")
            ->delimiter(','));
   keep(g->add_option("--prune-exclude", a.exclude,
-                     "Never prune the parameters matching this glob; comma-separated or repeated")
+                     "Never prune the parameters matching this glob; comma-separated or repeated (default: none)")
            ->delimiter(','));
-  keep(g->add_option("--prune-log", a.log, "Write one JSON line per mask update to this file"));
+  keep(g->add_option("--prune-log", a.log, "Write one JSON line per mask update to this file (default: none)")
+           ->type_name("FILE"));
 }
 
 void check_prune_options_need_pruning(const PruneArgs& a, bool pruning) {

@@ -15,13 +15,16 @@ void add_resume_options(CLI::App& app, ResumeArgs& a) {
                     "the best weights so far (a second Ctrl-C ends at once)");
   g->add_option("--checkpoint-every", a.checkpoint_every,
                 "Save a resumable training state every N epochs (weights, masks, optimizer, schedule position, "
-                "epoch) to --checkpoint-file")
+                "epoch) to --checkpoint-file (default: none)")
       ->check(positive_integer());
   g->add_option("--checkpoint-file", a.checkpoint_file, "Where --checkpoint-every writes (default: the --out file + .state)")
-      ->needs("--checkpoint-every");
+      ->needs("--checkpoint-every")
+      ->type_name("FILE");
   g->add_option("--resume", a.resume,
-                "Continue the run that wrote this training state: give the same options (and data) as that run")
-      ->excludes(app.get_option("--init-weights"));
+                "Continue the run that wrote this training state: give the same options (and data) as that run "
+                "(default: a new run)")
+      ->excludes(app.get_option("--init-weights"))
+      ->type_name("FILE");
   g->add_flag("--skip-nonfinite", a.skip_nonfinite,
               "Skip (and count) a batch whose loss or gradients are NaN or infinite instead of stopping");
 }

@@ -10,17 +10,21 @@
 int main(int argc, char** argv) {
   using namespace syn::apps;
   CLI::App root("synapse: time-series forecasting on a from-scratch CPU autodiff engine", "synapse");
+  root.set_version_flag("--version", "synapse " SYN_VERSION);
   root.require_subcommand(1);
   root.fallthrough();  // --config belongs to the root but is written after the subcommand
   add_json_config(root);
   const std::vector<Command> commands = {add_train_command(root), add_eval_command(root),
                                          add_predict_command(root), add_inspect_command(root), add_masks_command(root),
-                                         add_demo_command(root)};
+                                         add_experiment_command(root), add_sensitivity_command(root),
+                                         add_demo_command(root), add_export_command(root), add_import_command(root)};
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return root.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return root.exit(e);
   } catch (const CLI::ParseError& e) {
     const CLI::App* sub = root.get_subcommands().empty() ? &root : root.get_subcommands().front();

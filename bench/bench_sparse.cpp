@@ -48,7 +48,7 @@ std::vector<float> random_vector(int64_t n, syn::Generator& gen) {
 // activations of batch N batch-major (x, dy) and batch-contiguous (xt, yt, dyt, dxt).
 struct Layer {
   Shape s;
-  std::vector<float> w, val, val_csc, x, xt, y, yt, dy, dyt, dx, dxt, dw;
+  std::vector<float> w, val, val_csc, val_ell, x, xt, y, yt, dy, dyt, dx, dxt, dw;
   syn::Mask mask;
   const syn::MaskIndex* index;
 
@@ -59,6 +59,7 @@ struct Layer {
     for (int64_t m = 0; m < s.m; ++m)
       for (int32_t p = index->row_ptr[m]; p < index->row_ptr[m + 1]; ++p) val.push_back(w[m * s.k + index->col[p]]);
     val_csc.resize(static_cast<size_t>(index->nnz));
+    for (int32_t pos : index->ell_pos) val_ell.push_back(pos < 0 ? 0.f : val[static_cast<size_t>(pos)]);
     x = random_vector(s.n * s.k, gen), xt = random_vector(s.k * s.n, gen);
     dy = random_vector(s.n * s.m, gen), dyt = random_vector(s.m * s.n, gen);
     y.resize(s.n * s.m), yt.resize(s.m * s.n), dx.resize(s.n * s.k), dxt.resize(s.k * s.n);
@@ -177,7 +178,8 @@ void bm_spmv(benchmark::State& state, Shape s, int sparsity) {
   Layer l(s, sparsity, gen);
   const auto& kt = syn::kernels::sparse_kernels();
   for (auto _ : state) {
-    kt.spmv(0, s.m, l.index->row_ptr.data(), l.index->col.data(), l.val.data(), l.x.data(), l.y.data(), false);
+    kt.spmv(0, l.index->ell_slices(), s.m, s.k, l.index->ell_ptr.data(), l.index->ell_col.data(), l.val_ell.data(),
+            l.x.data(), l.y.data(), false);
     benchmark::ClobberMemory();
   }
   set_counters(state, s, 1, dense_seconds(s, {Product::fwd}));

@@ -39,8 +39,12 @@ function(syn_library name dir)
   file(GLOB _srcs CONFIGURE_DEPENDS "${dir}/*.cpp")
   add_library(syn_${name} STATIC ${_srcs})
   add_library(synapse::${name} ALIAS syn_${name})
-  target_include_directories(syn_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
-  target_link_libraries(syn_${name} PUBLIC ${ARGN} PRIVATE syn_warnings)
-  target_link_libraries(syn_${name} PUBLIC syn_sanitize)
+  # The generated synapse/version.hpp is in the build tree; installed, both are under include/.
+  # Build-only dependencies (warnings, sanitizers, xsimd) stay out of the exported targets.
+  target_include_directories(syn_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+                                                $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>
+                                                $<INSTALL_INTERFACE:include>)
+  target_link_libraries(syn_${name} PUBLIC ${ARGN} PRIVATE $<BUILD_INTERFACE:syn_warnings>)
+  target_link_libraries(syn_${name} PUBLIC $<BUILD_INTERFACE:syn_sanitize>)
   syn_isa_sources(${_srcs})
 endfunction()

@@ -1,7 +1,8 @@
 // libFuzzer target: the checkpoint and training-state loaders (parse_checkpoint, parse_train_state).
 // First byte odd: the rest is a whole file, header and checksum included. Even: the rest is a payload,
-// framed here with a correct CRC-32 under both magics, so mutations reach the field parsers instead of
-// stopping at the checksum. A ValueError is an accepted outcome; anything else is a finding.
+// framed here with a correct CRC-32 under both magics (checkpoints under every version still read), so
+// mutations reach the field parsers instead of stopping at the checksum. A ValueError is an accepted
+// outcome; anything else is a finding.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -46,8 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     accept_value_errors([&] { parse_train_state(rest, "fuzz"); });
     return 0;
   }
-  const std::vector<char> checkpoint = framed("SYNCKPT\n", kCheckpointVersion, rest);
-  accept_value_errors([&] { parse_checkpoint(checkpoint, "fuzz"); });
+  for (uint32_t version = 1; version <= kCheckpointVersion; ++version) {  // every layout still read
+    const std::vector<char> checkpoint = framed("SYNCKPT\n", version, rest);
+    accept_value_errors([&] { parse_checkpoint(checkpoint, "fuzz"); });
+  }
   const std::vector<char> state = framed("SYNTRST\n", kTrainStateVersion, rest);
   accept_value_errors([&] { parse_train_state(state, "fuzz"); });
   return 0;

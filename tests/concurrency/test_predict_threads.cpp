@@ -1,11 +1,12 @@
-// One loaded model, predict from 8 threads at once: every thread gets exactly the sequential outputs
-// (Note [Concurrent prediction]). scripts/tsan runs this suite under ThreadSanitizer in a build
-// without OpenMP, so a data race inside predict is reported there.
+// One loaded model, predict from 8 threads at once: every thread gets exactly the sequential outputs,
+// MC dropout included (Note [Concurrent prediction]). scripts/tsan runs this suite under
+// ThreadSanitizer in a build without OpenMP, so a data race inside predict is reported there.
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "synapse/core/random.hpp"
@@ -17,9 +18,14 @@ using namespace syn;
 
 namespace {
 
-nn::ModelConfig config_of(const std::string& kind) {
+nn::ModelConfig config_of(const std::string& kind, const std::string& reg) {
   nn::ModelConfig c;
   c.kind = kind;
+  c.reg = reg;
+  if (reg == "mc-dropout") {
+    c.dropout = 0.3;
+    c.mc_samples = 3;
+  }
   c.lookback = 16;
   c.horizon = 3;
   c.input_size = 2;
@@ -38,10 +44,13 @@ nn::ModelConfig config_of(const std::string& kind) {
 }  // namespace
 
 TEST_CASE("concurrency: predict from 8 threads on one model equals the sequential outputs") {
-  for (const std::string kind : {"lstm", "gru", "linear", "patchtst"}) {
+  const std::vector<std::pair<std::string, std::string>> models = {
+      {"lstm", "none"}, {"gru", "none"}, {"linear", "none"}, {"patchtst", "none"},
+      {"lstm", "mc-dropout"}, {"patchtst", "mc-dropout"}};  // MC passes run on a fresh copy each call
+  for (const auto& [kind, reg] : models) {
     for (bool pruned : {false, true}) {
-      INFO(kind << (pruned ? " pruned" : ""));
-      std::shared_ptr<nn::Forecaster> model = train::make_forecaster(config_of(kind));
+      INFO(kind << " " << reg << (pruned ? " pruned" : ""));
+      std::shared_ptr<nn::Forecaster> model = train::make_forecaster(config_of(kind, reg));
       if (pruned) pruning::Pruner(*model, {}).prune(0.6);  // masked weights run the sparse plans
       model->eval();
       Generator gen(4);

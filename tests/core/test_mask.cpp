@@ -69,3 +69,31 @@ TEST_CASE("mask: slice keeps the matching entries of each row and is cached") {
   CHECK(mask.slice(2, 5, 1, 3) == s);
   CHECK_THROWS_AS(mask.slice(2, 5, 3, 3), IndexError);
 }
+
+TEST_CASE("mask: the sliced ELL view lays each 16-row slice's entries column by column, padded") {
+  // (18, 3): row r keeps column r % 3 and, for even r, column 2 as well; slice 1 holds rows 16, 17.
+  std::vector<uint8_t> live(54, 0);
+  for (int r = 0; r < 18; ++r) {
+    live[static_cast<size_t>(r * 3 + r % 3)] = 1;
+    if (r % 2 == 0) live[static_cast<size_t>(r * 3 + 2)] = 1;
+  }
+  const Mask mask(live);
+  const MaskIndex& ix = mask.index(18, 3);
+  REQUIRE(ix.ell_slices() == 2);
+  CHECK(ix.ell_ptr == std::vector<int32_t>{0, 2, 4});
+  for (int64_t s = 0; s < 2; ++s)
+    for (int64_t r = s * 16; r < std::min<int64_t>(18, s * 16 + 16); ++r)
+      for (int32_t l = 0; l < 2; ++l) {
+        const size_t slot = static_cast<size_t>((ix.ell_ptr[s] + l) * kEllRows + r % kEllRows);
+        const int32_t len = ix.row_ptr[r + 1] - ix.row_ptr[r];
+        if (l < len) {
+          CHECK(ix.ell_pos[slot] == ix.row_ptr[r] + l);
+          CHECK(ix.ell_col[slot] == ix.col[ix.row_ptr[r] + l]);
+        } else {
+          CHECK(ix.ell_pos[slot] == -1);
+          CHECK(ix.ell_col[slot] == 0);
+        }
+      }
+  // Lanes past row 17 in slice 1 are padding.
+  CHECK(ix.ell_pos[static_cast<size_t>(2 * kEllRows + 5)] == -1);
+}

@@ -43,7 +43,7 @@ TEST_CASE("select: missing-value policies apply to the selected columns only") {
   const Table t = sample();
   // Column c's missing value on line 2 does not matter when c is not selected.
   CHECK_THROWS_WITH_AS(select_series(t, {"a", {}, MissingPolicy::fail}),
-                       Contains("s.csv line 4: missing value in column 'a' (missing-value policy 'fail'"),
+                       Contains("s.csv line 4: missing value in column 'a' (--missing fail; give --missing drop"),
                        ValueError);
   CHECK_THROWS_WITH_AS(select_series(t, {"a", {"c"}, MissingPolicy::fail}),
                        Contains("s.csv line 2: missing value in column 'c'"), ValueError);

@@ -64,11 +64,11 @@ TEST_CASE("windows: original-unit targets come from the unscaled series") {
   for (size_t i = 0; i < s.values.size(); i += 2) s.values[i] *= 1000.0;
   std::vector<double> scaled = ramp(10);
   Windows w = make_windows(scaled, 2, RowRange{0, 10}, "train", WindowSpec{3, 2});
-  CHECK(window_targets(s, w) ==
+  CHECK(window_targets(s.column(0), s.source, w) ==
         std::vector<double>{3000, 4000, 4000, 5000, 5000, 6000, 6000, 7000, 7000, 8000, 8000, 9000});
   Series short_series = s;
   short_series.values.resize(12);
-  CHECK_THROWS_WITH_AS(window_targets(short_series, w), Contains("do not fit the 6 rows of mem"), ValueError);
+  CHECK_THROWS_WITH_AS(window_targets(short_series.column(0), short_series.source, w), Contains("do not fit the 6 rows of mem"), ValueError);
 }
 
 TEST_CASE("windows: errors name the split and the numbers") {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "synapse/core/random.hpp"
+#include "synapse/core/mask.hpp"
 #include "synapse/ops/kernels/sparse_kernels.hpp"
 
 using namespace syn;
@@ -49,6 +50,28 @@ Csr random_csr(int64_t rows, int64_t cols, float density, Generator& gen) {
     c.ptr.push_back(static_cast<int32_t>(c.idx.size()));
   }
   return c;
+}
+
+// w's sliced ELL form (Note [Mask index views]), built by the library from w's pattern, with w's values
+// (0 in padding).
+struct Ell {
+  std::shared_ptr<const Mask> mask;
+  const MaskIndex* ix;
+  std::vector<float> val;
+};
+
+Ell ell_of(const Csr& w) {
+  std::vector<uint8_t> live(static_cast<size_t>(w.rows * w.cols), 0);
+  for (int64_t m = 0; m < w.rows; ++m)
+    for (int32_t p = w.ptr[m]; p < w.ptr[m + 1]; ++p) live[static_cast<size_t>(m * w.cols + w.idx[p])] = 1;
+  Ell e{std::make_shared<const Mask>(live), nullptr, {}};
+  e.ix = &e.mask->index(w.rows, w.cols);
+  for (int32_t pos : e.ix->ell_pos) e.val.push_back(pos < 0 ? 0.f : w.val[static_cast<size_t>(pos)]);
+  return e;
+}
+
+void run_spmv(const SparseKernels& k, const Ell& e, int64_t s0, int64_t s1, const float* x, float* y, bool accumulate) {
+  k.spmv(s0, s1, e.ix->rows, e.ix->cols, e.ix->ell_ptr.data(), e.ix->ell_col.data(), e.val.data(), x, y, accumulate);
 }
 
 // The rounding bound of two evaluations of the same sum of `terms` terms in different orders, with
@@ -152,7 +175,7 @@ TEST_CASE("sparse kernels: spmv matches the scalar reference within its rounding
   const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
   for (const SparseKernels* kt : vector_tables())
     for (int64_t rows : {1, 5, 16, 17, 37, 70})
-      for (int64_t cols : {3, 29, 64})
+      for (int64_t cols : {3, 29, 64, 65, 200})  // K <= 64 uses register lookups on AVX-512
         for (float density : kDensities)
           for (bool accumulate : {false, true}) {
             CAPTURE(std::string(isa_name(kt->isa)));
@@ -161,13 +184,13 @@ TEST_CASE("sparse kernels: spmv matches the scalar reference within its rounding
             CAPTURE(density);
             CAPTURE(accumulate);
             const Csr w = random_csr(rows, cols, density, gen);
+            const Ell e = ell_of(w);
             const std::vector<float> x = random_vector(1 + cols, gen);
             std::vector<float> y0 = random_vector(2 + rows, gen);
             y0[1 + rows] = kSentinel;
             std::vector<float> y = y0, expected = y0;
-            kt->spmv(0, rows, w.ptr.data(), w.idx.data(), w.val.data(), x.data() + 1, y.data() + 1, accumulate);
-            ref.spmv(0, rows, w.ptr.data(), w.idx.data(), w.val.data(), x.data() + 1, expected.data() + 1,
-                     accumulate);
+            run_spmv(*kt, e, 0, e.ix->ell_slices(), x.data() + 1, y.data() + 1, accumulate);
+            run_spmv(ref, e, 0, e.ix->ell_slices(), x.data() + 1, expected.data() + 1, accumulate);
             for (int64_t m = 0; m < rows; ++m) {
               double mag = accumulate ? std::fabs(y0[1 + m]) : 0.0;
               for (int32_t p = w.ptr[m]; p < w.ptr[m + 1]; ++p)
@@ -203,6 +226,7 @@ TEST_CASE("sparse kernels: a row's result does not depend on how the output rows
   tables.push_back(sparse_kernels_for(Isa::scalar));
   const int64_t rows = 41, cols = 53, n = 37;
   const Csr w = random_csr(rows, cols, 0.5f, gen);
+  const Ell e = ell_of(w);
   const std::vector<float> xt = random_vector(cols * n, gen), at = random_vector(rows * n, gen);
   const std::vector<float> y0 = random_vector(rows * n, gen), w0 = random_vector(rows * cols, gen);
   for (const SparseKernels* kt : tables) {
@@ -212,7 +236,9 @@ TEST_CASE("sparse kernels: a row's result does not depend on how the output rows
         const int64_t m1 = std::min(rows, m0 + split);
         kt->spmm(m0, m1, n, w.ptr.data(), w.idx.data(), w.val.data(), xt.data(), n, y.data(), n, true);
         kt->sddmm(m0, m1, n, w.ptr.data(), w.idx.data(), at.data(), n, xt.data(), n, g.data(), cols);
-        kt->spmv(m0, m1, w.ptr.data(), w.idx.data(), w.val.data(), xt.data(), v.data(), true);
+      }
+      for (int64_t s0 = 0; s0 < e.ix->ell_slices(); s0 += split) {
+        run_spmv(*kt, e, s0, std::min(e.ix->ell_slices(), s0 + split), xt.data(), v.data(), true);
       }
     };
     std::vector<float> y_all = y0, g_all = w0, v_all = y0;

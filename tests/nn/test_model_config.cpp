@@ -50,8 +50,36 @@ TEST_CASE("ModelConfig: from_map keeps defaults for absent keys") {
   CHECK(c.kind == "linear");
   CHECK(c.lookback == 10);
   CHECK(c.horizon == ModelConfig{}.horizon);
-  CHECK(ModelConfig::from_map({{"revin", "1"}}).revin);
-  CHECK_FALSE(ModelConfig::from_map({{"revin", "0"}}).revin);
+  CHECK(ModelConfig::from_map({{"revin", "1"}}).uses_revin());
+  CHECK_FALSE(ModelConfig::from_map({{"revin", "0"}}).uses_revin());
+  // Unset, RevIN follows the kind: on for patchtst only; to_map writes it resolved.
+  CHECK(ModelConfig::from_map({{"kind", "patchtst"}}).uses_revin());
+  CHECK_FALSE(ModelConfig::from_map({{"kind", "lstm"}}).uses_revin());
+  CHECK(ModelConfig::from_map({{"kind", "lstm"}}).to_map().at("revin") == "false");
+  CHECK(ModelConfig::from_map({{"kind", "lstm"}, {"revin", "true"}}).uses_revin());
+}
+
+TEST_CASE("ModelConfig: applies tells the settings that change the model of a kind and regulariser") {
+  ModelConfig c;
+  c.kind = "lstm";
+  CHECK(c.applies("hidden_size"));
+  CHECK(c.applies("revin"));
+  CHECK_FALSE(c.applies("d_model"));
+  CHECK_FALSE(c.applies("nonlinearity"));
+  CHECK_FALSE(c.applies("dropout"));  // reg none
+  c.reg = "mc-dropout";
+  CHECK(c.applies("dropout"));
+  CHECK(c.applies("mc_samples"));
+  c.reg = "pruning+dropout";
+  CHECK_FALSE(c.applies("mc_samples"));
+  c.kind = "patchtst";
+  CHECK(c.applies("n_heads"));
+  CHECK_FALSE(c.applies("num_layers"));
+  c.kind = "paper-patchtst";
+  CHECK_FALSE(c.applies("d_model"));
+  CHECK(c.applies("lookback"));
+  c.kind = "rnn";
+  CHECK(c.applies("nonlinearity"));
 }
 
 TEST_CASE("ModelConfig: unknown keys and malformed values name the key") {

@@ -150,7 +150,7 @@ TEST_CASE("checkpoint: every damaged or foreign file is a ValueError naming the 
     std::vector<char> b = bytes;
     const uint32_t v = kCheckpointVersion + 1;
     std::memcpy(b.data() + 8, &v, 4);
-    expect(b, "field 'version': format version 2 is newer than this synapse reads (1)");
+    expect(b, "field 'version': format version 3 is newer than this synapse reads (2)");
     const uint32_t zero = 0;
     std::memcpy(b.data() + 8, &zero, 4);
     expect(b, "field 'version': format version 0 does not exist");

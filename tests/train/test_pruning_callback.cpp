@@ -169,3 +169,33 @@ TEST_CASE("pruning callback: an invalid schedule throws ValueError") {
   pruning::Schedule s = zhu_gupta(0.5, 2, 0);
   CHECK_THROWS_WITH_AS(PruningCallback(pruning::Pruner(*model, {}), s), doctest::Contains("frequency"), ValueError);
 }
+
+TEST_CASE("pruning callback: each log line holds |w| histograms before and after the update, on the same bins") {
+  const forecast::ForecastData data = sine_data();
+  auto model = make_forecaster(small_lstm());
+  std::ostringstream log;
+  PruningCallback cb(pruning::Pruner(*model, {}), zhu_gupta(0.8, 2, 100), {&log, {}});
+  Trainer(*model, fixed_run(2, cb)).fit(data.train, &*data.val);
+  std::istringstream lines(log.str());
+  int64_t previous_live = cb.pruner().report().size;
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    const auto& m = j["magnitudes"];
+    REQUIRE(m["edges"].size() == static_cast<size_t>(kMagnitudeBins + 1));
+    for (size_t i = 1; i < m["edges"].size(); ++i) CHECK(m["edges"][i].get<double>() >= m["edges"][i - 1].get<double>());
+    int64_t before = m["zeros_before"].get<int64_t>(), after = m["zeros_after"].get<int64_t>();
+    for (size_t i = 0; i < m["before"].size(); ++i) {
+      before += m["before"][i].get<int64_t>();
+      after += m["after"][i].get<int64_t>();
+      CHECK(m["after"][i].get<int64_t>() <= m["before"][i].get<int64_t>());  // masks only lose entries
+    }
+    int64_t live = 0;
+    for (const auto& t : j["tensors"]) live += t["live"].get<int64_t>();
+    CHECK(before == previous_live);  // every live entry before the update is counted once
+    CHECK(after == live);
+    previous_live = live;
+  }
+  // Magnitude pruning empties the smallest bins first: after the last update the lowest bin is empty.
+  const nlohmann::json last = nlohmann::json::parse(log.str().substr(log.str().rfind('\n', log.str().size() - 2) + 1));
+  CHECK(last["magnitudes"]["after"][0] == 0);
+}

@@ -125,10 +125,6 @@ std::vector<char> file_bytes(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void write_bytes(const fs::path& path, const std::vector<char>& bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
 }  // namespace
 
 TEST_CASE("resilience: a NaN batch stops naming epoch and batch, or is skipped and counted") {
@@ -164,20 +160,29 @@ TEST_CASE("resilience: an interrupt stops after the current batch and keeps the 
   CHECK(r.result.stop_reason == StopReason::interrupted);
   CHECK(r.result.message.find("interrupted after batch 2 of 7 of epoch 3") != std::string::npos);
   CHECK(r.result.history.size() == 2);
-  CHECK(r.result.kept_epoch == r.result.best_epoch);
+  // The pruning schedule runs until epoch 5, so no epoch is settled yet: the last completed epoch is
+  // the one kept (Note [Training loop]).
+  CHECK(r.result.best_epoch == 0);
+  CHECK(r.result.kept_epoch == 2);
 }
 
 TEST_CASE("resilience: a run resumed from its training state ends bitwise equal to an uninterrupted one") {
   TempDir dir("resume");
   for (OptimizerKind optimizer : {OptimizerKind::adam, OptimizerKind::sgd}) {
     const Run full = train_lstm(6, optimizer);
-    for (int64_t stop_epoch : {2, 4}) {
+    for (int64_t stop_epoch : {2, 4, 6}) {  // the schedule ends with epoch 5: the last state is settled
       const std::string state = dir.file("run.state");
       fs::remove(state);
       const Run cut = train_lstm(6, optimizer, state, {stop_epoch, 3});
       REQUIRE(cut.result.stop_reason == StopReason::interrupted);
       const TrainState saved = load_train_state(state);
       CHECK(saved.epoch == stop_epoch - 1);
+      REQUIRE(saved.callbacks.size() == 2);
+      const auto model = make_forecaster(small_lstm(true));
+      PruningCallback restored(pruning::Pruner(*model, {}), ramp());
+      restored.restore_state(saved.callbacks[0]);
+      CHECK(restored.settled() == (saved.epoch >= 5));
+      CHECK_THROWS_AS(restored.restore_state("3 1"), ValueError);  // "UPDATES WARNED SETTLED" expected
       const Run resumed = train_lstm(6, optimizer, state, {0, 0}, &saved);
       CHECK(resumed.result.resumed_after == stop_epoch - 1);
       CHECK(resumed.result.history.size() == full.result.history.size());
@@ -241,8 +246,10 @@ TEST_CASE("resilience: a checkpoint truncated at every byte or with any bit flip
       REQUIRE_THROWS_AS(parse_checkpoint(flipped, "c"), ValueError);
     }
   std::vector<char> newer = bytes;
-  newer[8] = 2;  // the version field follows the 8-byte magic
-  CHECK_THROWS_WITH_AS(parse_checkpoint(newer, "c"), doctest::Contains("format version 2 is newer"), ValueError);
+  newer[8] = static_cast<char>(kCheckpointVersion + 1);  // the version field follows the 8-byte magic
+  CHECK_THROWS_WITH_AS(parse_checkpoint(newer, "c"),
+                       doctest::Contains(detail::concat("format version ", kCheckpointVersion + 1, " is newer").c_str()),
+                       ValueError);
   CHECK_THROWS_WITH_AS(load_checkpoint(dir.path), doctest::Contains("is a directory, not a file"), ValueError);
   // A checkpoint whose tensors do not fit its model (another shape) is refused by restore_model.
   Checkpoint other = parse_checkpoint(bytes, "c");

@@ -306,3 +306,29 @@ TEST_CASE("trainer: MAE loss and AdamW/SGD train too") {
     CHECK(r.history.back().train_loss < 0.3 * r.history.front().train_loss);
   }
 }
+
+TEST_CASE("trainer: epochs before every callback is settled are never the best, nor stop training") {
+  // As in the clean early-stopping case validation gets worse with training, so its best epoch is an
+  // early one; a callback still changing the model until epoch 6 (a pruning schedule) moves the
+  // search for the best epoch to epoch 6 and after.
+  struct SettlesAtEpoch6 : TrainerCallback {
+    int64_t epochs_done = 0;
+    void on_epoch_end(const EpochInfo&, nn::Forecaster&) override { ++epochs_done; }
+    bool settled() const override { return epochs_done >= 5; }
+  };
+  const forecast::Windows train = offset_windows(256, 4, 1.f, 1), val = offset_windows(64, 4, -1.f, 2);
+  nn::LinearForecaster model(linear_config(4, 1, 1, 7));
+  Recorder rec;
+  SettlesAtEpoch6 settling;
+  TrainerOptions o = quiet(40);
+  o.lr = 1e-2;
+  o.early_stopping = EarlyStopping::for_protocol(forecast::Protocol::clean(), 3);
+  o.callbacks = {&settling, &rec};
+  const TrainResult r = Trainer(model, o).fit(train, &val);
+  CHECK(r.stop_reason == StopReason::early_stopping);
+  CHECK(r.best_epoch >= 6);
+  CHECK(r.kept_epoch == r.best_epoch);
+  CHECK(r.history.size() == static_cast<size_t>(r.best_epoch) + 3);
+  for (int64_t e = 0; e < 5; ++e) CHECK_FALSE(r.history[e].improved);
+  CHECK(same_values(model.state_dict(), rec.epochs[static_cast<size_t>(r.best_epoch) - 1]));
+}

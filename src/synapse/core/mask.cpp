@@ -1,5 +1,6 @@
 #include "synapse/core/mask.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
 
@@ -70,6 +71,25 @@ MaskIndex build_index(const Mask& mask, int64_t rows, int64_t cols) {
       ix.row[q] = static_cast<int32_t>(r);
       ix.csc_pos[q] = static_cast<int32_t>(r * cols + ix.col[p]);
     }
+  // Sliced ELL: each slice as wide as its longest row, padded with position -1, column 0.
+  const int64_t slices = (rows + kEllRows - 1) / kEllRows;
+  ix.ell_ptr.assign(1, 0);
+  for (int64_t s = 0; s < slices; ++s) {
+    int32_t width = 0;
+    for (int64_t r = s * kEllRows; r < std::min(rows, (s + 1) * kEllRows); ++r)
+      width = std::max(width, ix.row_ptr[r + 1] - ix.row_ptr[r]);
+    ix.ell_ptr.push_back(ix.ell_ptr.back() + width);
+  }
+  ix.ell_col.assign(static_cast<size_t>(ix.ell_ptr.back() * kEllRows), 0);
+  ix.ell_pos.assign(ix.ell_col.size(), -1);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t s = r / kEllRows, lane = r % kEllRows;
+    for (int32_t p = ix.row_ptr[r]; p < ix.row_ptr[r + 1]; ++p) {
+      const int64_t slot = (ix.ell_ptr[s] + (p - ix.row_ptr[r])) * kEllRows + lane;
+      ix.ell_col[slot] = ix.col[p];
+      ix.ell_pos[slot] = p;
+    }
+  }
   return ix;
 }
 

@@ -11,6 +11,12 @@
 // - CSC by input column (the input gradient dx = dy·W): col_ptr (K + 1), row (nnz), and csc_pos
 //   (nnz), the flat position m·K + k of each entry, so kernels gather W's values in CSC order.
 // - live_rows: the rows with at least one live entry (row-pruned matrices skip the others).
+// - Sliced ELL for batch-1 products (GEMV): rows in slices of kEllRows; slice s is ell_ptr[s+1] -
+//   ell_ptr[s] columns wide (its longest row), column l of slice s holding entry l of each of its rows
+//   at ell_col / ell_pos[(ell_ptr[s] + l)·kEllRows + r] (r = row − s·kEllRows). ell_pos is the CSR
+//   position of the entry, or -1 for padding (rows shorter than the slice, and rows past M), whose
+//   column is 0 and whose value the ops set to 0. A vector of kEllRows lanes then runs a slice
+//   with one load, one lookup of x and one FMA per column, with no horizontal sums.
 // Indices are int32 (a pruned matrix has fewer than 2^31 entries; Mask::index checks).
 // Values are not part of the view: they change at every optimizer step, so the ops gather them
 // (nnz floats) per call.
@@ -19,11 +25,15 @@
 
 namespace syn {
 
+inline constexpr int64_t kEllRows = 16;
+
 struct MaskIndex {
   int64_t rows = 0, cols = 0, nnz = 0;
   std::vector<int32_t> row_ptr, col;            // CSR
   std::vector<int32_t> col_ptr, row, csc_pos;   // CSC
   std::vector<int32_t> live_rows;
+  std::vector<int32_t> ell_ptr, ell_col, ell_pos;  // sliced ELL
+  int64_t ell_slices() const { return static_cast<int64_t>(ell_ptr.size()) - 1; }
 };
 
 }  // namespace syn

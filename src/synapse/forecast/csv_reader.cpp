@@ -88,8 +88,8 @@ class CsvReader {
         throw ValueError(
             detail::concat("read_csv: ", source_, ": column ", label(j), " holds text, e.g. ", detail::excerpt(sample),
                            " on line ", rows_[first].line,
-                           " (expected numbers, dates or times); list it in CsvOptions::ignore to "
-                           "skip it or in CsvOptions::text_columns to keep it as text"));
+                           " (expected numbers, dates or times); skip it with --ignore ",
+                           detail::clipped(header_.fields[j])));
       }
     }
     if (!dates.empty()) {

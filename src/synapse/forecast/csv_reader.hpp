@@ -20,7 +20,8 @@
 // timestamps, and `dates` decides whether calendar features are added (Note [Calendar features]).
 // Date columns never become numeric columns themselves.
 //
-// Every error is a ValueError that names the source, the line (and the column) and what was expected.
+// Every error is a ValueError that names the source, the line (and the column) and what was expected,
+// and the `synapse` option that helps in the command line's words (--ignore is CsvOptions::ignore).
 #include <string>
 #include <string_view>
 #include <vector>

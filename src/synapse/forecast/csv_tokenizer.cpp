@@ -132,7 +132,7 @@ char detect_delimiter(std::string_view text, const std::string& source) {
     SYN_CHECK_T(ValueError, i == best || counts[i] != counts[best], "read_csv: ", source,
                 ": cannot tell the delimiter, the header line has ", counts[best], " ",
                 delimiter_name(candidates[best]), " and ", counts[i], " ", delimiter_name(candidates[i]),
-                " (set CsvOptions::delimiter)");
+                " (make the header line use one delimiter)");
   return candidates[best];
 }
 

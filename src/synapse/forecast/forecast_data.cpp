@@ -4,9 +4,19 @@
 
 namespace syn::forecast {
 
-ForecastData ForecastData::prepare(Series series, const Protocol& protocol, ScalerKind scaler,
-                                   WindowSpec spec) {
+ForecastData ForecastData::of(Series original, TargetTransform transform) {
+  TransformedSeries t = transform_target(std::move(original), transform);
   ForecastData d;
+  d.series = std::move(t.series);
+  d.levels = std::move(t.levels);
+  d.transform = transform;
+  return d;
+}
+
+ForecastData ForecastData::prepare(Series original, const Protocol& protocol, ScalerKind scaler, WindowSpec spec,
+                                   TargetTransform transform) {
+  ForecastData d = of(std::move(original), transform);
+  const Series& series = d.series;
   d.split = split_rows(series.rows(), protocol);
   d.scaler = Scaler(scaler);
   d.scaler.fit(series.values, series.cols(), d.split.scaler_fit);
@@ -18,21 +28,40 @@ ForecastData ForecastData::prepare(Series series, const Protocol& protocol, Scal
     d.val = d.test;
   else if (d.split.val.size() > 0)
     d.val = make_windows(scaled, series.cols(), d.split.val, "validation", spec);
-  const std::vector<double> target = series.column(0);
-  d.naive_mae = naive_one_step_mae(std::span(target).subspan(static_cast<size_t>(d.split.train.begin),
-                                                             static_cast<size_t>(d.split.train.size())));
-  d.series = std::move(series);
+  d.naive_mae = naive_one_step_mae(std::span(d.levels).subspan(static_cast<size_t>(d.split.train.begin),
+                                                               static_cast<size_t>(d.split.train.size())));
   return d;
 }
 
-// predictions: (N, H)  windows.targets: (N, H)
-Metrics ForecastData::score(const Tensor& predictions, const Windows& windows) const {
+// windows: N windows from first_target_row -> (N)
+std::vector<double> ForecastData::origin_levels(const Windows& windows) const {
+  std::vector<double> out(static_cast<size_t>(windows.count()));
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = levels.at(static_cast<size_t>(windows.first_target_row - 1) + i);
+  return out;
+}
+
+std::vector<double> ForecastData::actual_levels(const Windows& windows) const {
+  return window_targets(levels, series.source, windows);
+}
+
+// predictions: (N, H)  windows.targets: (N, H) -> (N·H)
+std::vector<double> ForecastData::forecast_levels(const Tensor& predictions, const Windows& windows) const {
   SYN_CHECK_T(ShapeError, predictions.shape() == windows.targets.shape(), "score: predictions ",
               predictions.shape(), " vs window targets ", windows.targets.shape());
   std::vector<double> predicted(static_cast<size_t>(predictions.numel()));
   const float* p = predictions.data();
   for (size_t i = 0; i < predicted.size(); ++i) predicted[i] = scaler.inverse(p[i], 0);
-  return compute_metrics(window_targets(series, windows), predicted, naive_mae);
+  invert_forecasts(transform, predicted, windows.horizon(), origin_levels(windows));
+  return predicted;
+}
+
+Metrics ForecastData::score_levels(std::span<const double> predicted, const Windows& windows) const {
+  return compute_metrics(actual_levels(windows), predicted, naive_mae);
+}
+
+Metrics ForecastData::score(const Tensor& predictions, const Windows& windows) const {
+  return score_levels(forecast_levels(predictions, windows), windows);
 }
 
 }  // namespace syn::forecast

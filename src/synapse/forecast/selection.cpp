@@ -45,7 +45,7 @@ Series select_series(const Table& table, const Selection& selection) {
       if (std::isnan(v)) {
         SYN_CHECK_T(ValueError, selection.missing != MissingPolicy::fail, "select: ", table.where(r),
                     ": missing value in column '", columns[c]->name,
-                    "' (missing-value policy 'fail'; choose drop_rows or forward_fill, or fix the data)");
+                    "' (--missing fail; give --missing drop or --missing ffill, or fix the data)");
         if (selection.missing == MissingPolicy::forward_fill) v = last[c];
       }
       last[c] = v;

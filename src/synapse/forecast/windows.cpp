@@ -44,15 +44,17 @@ Windows make_windows(std::span<const double> values, int64_t cols, RowRange spli
   return w;
 }
 
-std::vector<double> window_targets(const Series& series, const Windows& windows) {
-  const int64_t N = windows.count(), H = windows.horizon();
-  SYN_CHECK_T(ValueError, windows.first_target_row + N - 1 + H <= series.rows(), "window_targets: ", N,
-              " windows of horizon ", H, " from row ", windows.first_target_row, " do not fit the ",
-              series.rows(), " rows of ", series.source);
+// target: (rows) -> (N·H)
+std::vector<double> window_targets(std::span<const double> target, std::string_view source,
+                                   const Windows& windows) {
+  const int64_t N = windows.count(), H = windows.horizon(), rows = static_cast<int64_t>(target.size());
+  SYN_CHECK_T(ValueError, windows.first_target_row + N - 1 + H <= rows, "window_targets: ", N,
+              " windows of horizon ", H, " from row ", windows.first_target_row, " do not fit the ", rows,
+              " rows of ", source);
   std::vector<double> out(static_cast<size_t>(N * H));
   for (int64_t i = 0; i < N; ++i)
     for (int64_t h = 0; h < H; ++h)
-      out[static_cast<size_t>(i * H + h)] = series.at(windows.first_target_row + i + h, 0);
+      out[static_cast<size_t>(i * H + h)] = target[static_cast<size_t>(windows.first_target_row + i + h)];
   return out;
 }
 

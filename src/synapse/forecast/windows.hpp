@@ -42,8 +42,9 @@ struct Windows {
 Windows make_windows(std::span<const double> values, int64_t cols, RowRange split,
                      std::string_view split_name, WindowSpec spec);
 
-// The targets of every window in original units, (N·H) row-major, read from the unscaled `series`
-// in double precision (metrics are scored against these, not against the float32 targets).
-std::vector<double> window_targets(const Series& series, const Windows& windows);
-
+// The targets of every window in original units, (N·H) row-major, read from `target` (the unscaled
+// target column, one value per series row) in double precision (metrics are scored against these,
+// not against the float32 targets). ValueError naming `source` when the windows do not fit.
+std::vector<double> window_targets(std::span<const double> target, std::string_view source,
+                                   const Windows& windows);
 }  // namespace syn::forecast

@@ -26,6 +26,7 @@ LinearForecaster::LinearForecaster(ModelConfig config)
   bias_ = register_parameter("bias", Tensor::zeros(Shape{config_.horizon}));
   Generator gen(config_.seed, kInitStream);
   init::linear_(weight_, bias_, gen);
+  add_revin();
 }
 
 // x: (N, L, F) -> y: (N, H)
@@ -34,11 +35,13 @@ Tensor LinearForecaster::forward(const Tensor& x) {
   SYN_CHECK_T(ShapeError, x.rank() == 3 && x.size(1) == lookback && x.size(2) == features,
               "LinearForecaster: x ", x.shape(), " vs expected (N, ", lookback, ", ", features, ")");
   const int64_t n = x.size(0);
-  const Tensor last = narrow(x, 1, lookback - 1, 1);              // (N, 1, F)
-  Tensor flat = reshape(sub(x, last), {n, lookback * features});  // (N, L·F)
-  flat = dropout(flat, config_.active_dropout(), dropout_active(), dropout_gen_);
-  const Tensor last_target = reshape(narrow(last, 2, 0, 1), {n, 1});  // (N, 1)
-  return add(linear(flat, weight_, bias_), last_target);              // (N, H)
+  return with_revin(x, [&](const Tensor& in) {
+    const Tensor last = narrow(in, 1, lookback - 1, 1);              // (N, 1, F)
+    Tensor flat = reshape(sub(in, last), {n, lookback * features});  // (N, L·F)
+    flat = dropout(flat, config_.active_dropout(), dropout_active(), dropout_gen_);
+    const Tensor last_target = reshape(narrow(last, 2, 0, 1), {n, 1});  // (N, 1)
+    return add(linear(flat, weight_, bias_), last_target);              // (N, H)
+  });
 }
 
 }  // namespace syn::nn

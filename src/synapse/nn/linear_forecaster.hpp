@@ -7,7 +7,8 @@
 //   y[n, :]    = W · dropout(flatten(c[n])) + b + x[n, L-1, 0]
 // A fast, strong baseline: with W = 0 it is the naive "repeat the last value" forecast, and it can
 // learn seasonal and trend shapes as lag weights. Dropout (reg dropout or mc-dropout) acts on the
-// flattened window in training mode.
+// flattened window in training mode. With revin=true a child `revin` wraps the whole model
+// (Note [RevIN around a forecaster]).
 #include "synapse/core/random.hpp"
 #include "synapse/nn/forecaster.hpp"
 

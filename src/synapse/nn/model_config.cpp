@@ -49,9 +49,10 @@ Field text(const char* key, std::string ModelConfig::*member) {
   return {key, [member](const ModelConfig& c) { return c.*member; },
           [member](ModelConfig& c, const std::string& v) { c.*member = v; }};
 }
-Field flag(const char* key, bool ModelConfig::*member) {
-  return {key, [member](const ModelConfig& c) { return std::string(c.*member ? "true" : "false"); },
-          [key, member](ModelConfig& c, const std::string& v) { c.*member = parse_bool(key, v); }};
+// revin: written resolved, read as set.
+Field revin_flag() {
+  return {"revin", [](const ModelConfig& c) { return std::string(c.uses_revin() ? "true" : "false"); },
+          [](ModelConfig& c, const std::string& v) { c.revin = parse_bool("revin", v); }};
 }
 
 const std::vector<Field>& fields() {
@@ -75,7 +76,7 @@ const std::vector<Field>& fields() {
       number("d_ff", &ModelConfig::d_ff),
       text("norm", &ModelConfig::norm),
       text("activation", &ModelConfig::activation),
-      flag("revin", &ModelConfig::revin),
+      revin_flag(),
   };
   return all;
 }
@@ -94,6 +95,17 @@ void check_positive(const char* key, int64_t value) {
 }
 
 }  // namespace
+
+bool ModelConfig::applies(std::string_view key) const {
+  const bool recurrent = kind == "rnn" || kind == "lstm" || kind == "gru";
+  if (key == "hidden_size" || key == "num_layers") return recurrent;
+  if (key == "nonlinearity") return kind == "rnn";
+  for (const char* k : {"patch_len", "stride", "d_model", "n_heads", "n_layers", "d_ff", "norm", "activation"})
+    if (key == k) return kind == "patchtst";
+  if (key == "dropout") return reg != "none" && reg != "pruning";
+  if (key == "mc_samples") return reg == "mc-dropout";
+  return true;
+}
 
 std::map<std::string, std::string> ModelConfig::to_map() const {
   std::map<std::string, std::string> out;

@@ -3,7 +3,9 @@
 // and from --config JSON). Serialised as string key/value pairs so nn/ needs no JSON library.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace syn::nn {
 
@@ -37,7 +39,11 @@ struct ModelConfig {
   int64_t d_ff = 256;
   std::string norm = "batch";        // batch | layer
   std::string activation = "gelu";   // gelu | relu
-  bool revin = true;
+
+  // Every kind: RevIN on the inputs and the forecast (Note [RevIN around a forecaster] in
+  // nn/revin.hpp). Unset: the kind's default, on for patchtst (as the paper), off for the others.
+  std::optional<bool> revin;
+  bool uses_revin() const { return revin.value_or(kind == "patchtst"); }
 
   // Dropout probability the model applies in training (0 unless reg is dropout, mc-dropout or
   // pruning+dropout).
@@ -45,6 +51,12 @@ struct ModelConfig {
   // reg is pruning or pruning+dropout.
   bool pruning() const { return reg == "pruning" || reg == "pruning+dropout"; }
 
+  // Whether setting `key` (a to_map key) changes this model: the recurrent sizes only for rnn, lstm
+  // and gru (nonlinearity for rnn), the PatchTST sizes only for patchtst (paper-patchtst's
+  // architecture is fixed), dropout only when reg uses dropout, mc_samples only for mc-dropout.
+  bool applies(std::string_view key) const;
+
+  // Every key, revin resolved (uses_revin()).
   std::map<std::string, std::string> to_map() const;
   // Unknown keys or malformed values throw ValueError naming the key and what was expected.
   static ModelConfig from_map(const std::map<std::string, std::string>& values);

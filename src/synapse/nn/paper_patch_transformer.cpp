@@ -68,6 +68,7 @@ PaperPatchTransformer::PaperPatchTransformer(ModelConfig config, const PaperPatc
   norm_ = register_module("norm", std::make_shared<LayerNorm>(Shape{a.d_model}));
   head_ = register_module("head", std::make_shared<Linear>(a.d_model, c.horizon, gen));
   dropout_gen_ = Generator(gen.next_u64());
+  add_revin();
 }
 
 Tensor PaperPatchTransformer::forward(const Tensor& x) {
@@ -76,12 +77,14 @@ Tensor PaperPatchTransformer::forward(const Tensor& x) {
   SYN_CHECK_T(ShapeError, x.rank() == 3 && x.size(1) == c.lookback && x.size(2) == c.input_size,
               "PaperPatchTransformer: x ", x.shape(), " must be (N, ", c.lookback, ", ", c.input_size, ")");
   const int64_t rest = c.lookback % p;
-  const Tensor padded = rest ? pad_replicate(x, 1, 0, p - rest) : x;
-  // (N, n·P, F) -> (N, n, P·F): each patch its P steps in order, all features per step (a view).
-  const Tensor patches = reshape(padded, {x.size(0), num_patches_, p * c.input_size});
-  Tensor h = encoder_->forward(add(embed_->forward(patches), pos_));
-  h = norm_->forward(dropout(h, c.active_dropout(), dropout_active(), dropout_gen_));
-  return head_->forward(mean(h, 1));
+  return with_revin(x, [&](const Tensor& in) {
+    const Tensor padded = rest ? pad_replicate(in, 1, 0, p - rest) : in;
+    // (N, n·P, F) -> (N, n, P·F): each patch its P steps in order, all features per step (a view).
+    const Tensor patches = reshape(padded, {in.size(0), num_patches_, p * c.input_size});
+    Tensor h = encoder_->forward(add(embed_->forward(patches), pos_));
+    h = norm_->forward(dropout(h, c.active_dropout(), dropout_active(), dropout_gen_));
+    return head_->forward(mean(h, 1));
+  });
 }
 
 }  // namespace syn::nn

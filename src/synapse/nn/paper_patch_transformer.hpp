@@ -28,7 +28,8 @@
 // Parameter names: embed.{weight,bias}, pos, encoder.layers.<i>.<TransformerEncoderLayer names>,
 // norm.{weight,bias}, head.{weight,bias}. From the config: input_size, lookback, horizon,
 // active_dropout(), seed; the transformer sizes are the architecture's (the config's d_model,
-// n_heads, n_layers, d_ff, patch_len, stride, norm, activation and revin do not apply).
+// n_heads, n_layers, d_ff, patch_len, stride, norm and activation do not apply); revin=true wraps
+// the whole model in a child `revin` (Note [RevIN around a forecaster]).
 #include <cstdint>
 #include <memory>
 

@@ -22,7 +22,7 @@ PatchTSTOptions options_from(const ModelConfig& c) {
           .dropout = c.active_dropout(),
           .activation = c.activation == "relu" ? Activation::relu : Activation::gelu,
           .norm = c.norm == "layer" ? NormKind::layer : NormKind::batch,
-          .revin = c.revin};
+          .revin = c.uses_revin()};
 }
 
 }  // namespace

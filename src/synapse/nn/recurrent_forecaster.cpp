@@ -29,16 +29,19 @@ RecurrentForecaster::RecurrentForecaster(ModelConfig config) : Forecaster(std::m
   rnn_ = register_module("rnn", std::make_shared<Recurrent>(cell, options, rnn_gen));
   head_ = register_module("head", std::make_shared<Linear>(config_.hidden_size, config_.horizon, head_gen));
   dropout_ = register_module("dropout", std::make_shared<Dropout>(config_.active_dropout(), config_.seed, 3));
+  add_revin();
 }
 
 Tensor RecurrentForecaster::forward(const Tensor& x) {
   SYN_CHECK_T(ShapeError, x.defined() && x.rank() == 3 && x.size(2) == config_.input_size,
               "RecurrentForecaster: x ", x.defined() ? x.shape().str() : "(undefined)", " must be (N, T, ",
               config_.input_size, ")");
-  const RecurrentResult r = rnn_->forward(transpose(x, 0, 1));
-  const Tensor last =
-      reshape(narrow(r.state.h, 0, config_.num_layers - 1, 1), {x.size(0), config_.hidden_size});
-  return head_->forward(dropout_->forward(last));
+  return with_revin(x, [&](const Tensor& in) {
+    const RecurrentResult r = rnn_->forward(transpose(in, 0, 1));
+    const Tensor last =
+        reshape(narrow(r.state.h, 0, config_.num_layers - 1, 1), {in.size(0), config_.hidden_size});
+    return head_->forward(dropout_->forward(last));
+  });
 }
 
 }  // namespace syn::nn

@@ -6,6 +6,7 @@
 // The peer workload's model (torch `LSTMF` in shared/peers/torch_peer.py): children `rnn` and `head`,
 // so state dicts carry torch's names (rnn.weight_ih_l0, ..., head.weight, head.bias). No dropout
 // between recurrent layers. reg = mc-dropout keeps the head dropout active in eval (Note [MC dropout]).
+// With revin=true a child `revin` wraps the whole model (Note [RevIN around a forecaster]).
 #include <memory>
 
 #include "synapse/nn/dropout_layer.hpp"

@@ -58,4 +58,13 @@ Tensor RevIN::denormalize(const Tensor& y, const RevINStats& stats, int64_t firs
   return add(mul(out, stats.stdev), stats.center);
 }
 
+// y: (B, H)  stats: (B, 1, C) -> (B, H)
+Tensor RevIN::denormalize_target(const Tensor& y, const RevINStats& stats) const {
+  SYN_CHECK_T(ShapeError, y.rank() == 2 && stats.center.defined() && stats.center.rank() == 3,
+              "RevIN::denormalize_target: y ", y.shape(), " must be (B, H) with statistics from normalize()");
+  const RevINStats target{narrow(stats.center, 2, 0, 1), narrow(stats.stdev, 2, 0, 1)};
+  const Tensor out = denormalize(reshape(y, {y.size(0), y.size(1), 1}), target);
+  return reshape(out, {y.size(0), y.size(1)});
+}
+
 }  // namespace syn::nn

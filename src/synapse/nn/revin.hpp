@@ -14,6 +14,14 @@
 
 namespace syn::nn {
 
+// Note [RevIN around a forecaster]
+// With ModelConfig::uses_revin(), a forecaster normalises every input column of its window
+// x (B, L, F) by the window's own statistics before its layers (RevIN(F), child "revin") and maps
+// its forecast of the target, column 0, back with column 0's statistics (denormalize_target). The
+// model then sees windows of the same level and spread wherever the series has drifted to, which
+// helps on trending series whose test part lies outside the training range. PatchTST does this per
+// channel inside its backbone (as the paper), every other kind around the whole model.
+
 struct RevINOptions {
   float eps = 1e-5f;
   bool affine = true;
@@ -35,6 +43,9 @@ class RevIN : public Module {
   std::pair<Tensor, RevINStats> normalize(const Tensor& x, int64_t first = 0) const;
   // ŷ: (B, H, C) -> y: (B, H, C), with the statistics normalize() returned for the same channels.
   Tensor denormalize(const Tensor& y, const RevINStats& stats, int64_t first = 0) const;
+  // ŷ: (B, H) forecasts of channel 0 -> y: (B, H), with the statistics normalize() returned for all
+  // channels from 0 (Note [RevIN around a forecaster]).
+  Tensor denormalize_target(const Tensor& y, const RevINStats& stats) const;
 
   int64_t num_features() const { return num_features_; }
   const RevINOptions& options() const { return options_; }

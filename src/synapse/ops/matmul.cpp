@@ -213,7 +213,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
   }
   const SparsePlan plan = sparse_plan_for(w, rows);
   if (plan == SparsePlan::sparse)
-    sparse_linear(detail::SparseWeight(w.data(), *w.mask(), m, k, false), x.data(), rows, py, bias.defined());
+    sparse_linear(detail::SparseWeight(w.data(), *w.mask(), m, k, false, rows == 1), x.data(), rows, py,
+                  bias.defined());
   else
     gemm(Trans::no, Trans::yes, rows, m, k, 1.f, x.data(), k, w.data(), k, bias.defined() ? 1.f : 0.f, py, m);
   if (auto* node = record<LinearBackward>({&x, &w, &bias}, {&y})) {

@@ -30,24 +30,21 @@ using detail::Scratch;
 using detail::SparseWeight;
 
 // The per-step product c (r, out) += a (r, in)·Bᵀ of one chunk of batch rows in the batch-major
-// loop: the dense packed kernel, or for a batch of one under the sparse plan a sparse GEMV over the
-// compressed rows of B (larger batches run the sparse plan in the feature-major loop, Note
-// [Feature-major recurrent loop]).
+// loop: the dense packed kernel, or for a batch of one under the sparse plan a sparse GEMV (larger
+// batches run the sparse plan in the feature-major loop, Note [Feature-major recurrent loop]).
 struct StepProduct {
   const RecurrentKernels* dense = nullptr;
   const PackedWeights* packed = nullptr;
-  const int32_t *ptr = nullptr, *idx = nullptr;
-  const float* val = nullptr;
+  const SparseWeight* sparse = nullptr;
+  bool sparse_rows = true;  // B = W (its rows, ELL) or B = Wᵀ (W's CSC columns)
   int64_t in = 0, out = 0;
 
   static StepProduct of_dense(const RecurrentKernels& kern, const PackedWeights& w, int64_t in, int64_t out) {
-    return {&kern, &w, nullptr, nullptr, nullptr, in, out};
+    return {&kern, &w, nullptr, true, in, out};
   }
-  // Over B's rows (rows = true: CSR of W, B = W) or W's columns (B = Wᵀ, CSC of W).
   static StepProduct of_sparse(const SparseWeight& w, bool rows) {
-    const MaskIndex& ix = *w.ix;
-    return rows ? StepProduct{nullptr, nullptr, ix.row_ptr.data(), ix.col.data(), w.csr.data(), ix.cols, ix.rows}
-                : StepProduct{nullptr, nullptr, ix.col_ptr.data(), ix.row.data(), w.csc.data(), ix.rows, ix.cols};
+    return rows ? StepProduct{nullptr, nullptr, &w, true, w.cols(), w.rows()}
+                : StepProduct{nullptr, nullptr, &w, false, w.rows(), w.cols()};
   }
   void run(int64_t r, const float* a, float* c) const {
     if (dense) {
@@ -55,7 +52,12 @@ struct StepProduct {
       return;
     }
     SYN_CHECK(r == 1, "the batch-major sparse step runs one batch row at a time");
-    kernels::sparse_kernels().spmv(0, out, ptr, idx, val, a, c, true);
+    const MaskIndex& ix = *sparse->ix;
+    const auto& kern = kernels::sparse_kernels();
+    if (sparse_rows)  // inference's product: the ELL GEMV
+      kern.spmv(0, ix.ell_slices(), out, in, ix.ell_ptr.data(), ix.ell_col.data(), sparse->ell.data(), a, c, true);
+    else  // backward of a batch of one: Wᵀ's compressed rows against a one-column operand
+      kern.spmm(0, out, 1, ix.col_ptr.data(), ix.row.data(), sparse->csc.data(), a, 1, c, 1, true);
   }
 };
 
@@ -177,8 +179,7 @@ struct RecurrentBackward : Node {
   }
 
   void backward(const std::vector<Tensor>& grads) override {
-    const auto& kern = kernels::recurrent_kernels();
-    const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid;
+    const int64_t n = d.n, t_len = d.t, hid = d.hidden, gh = d.gates, nh = n * hid, rows = d.rows();
     const bool is_gru = cell == RecurrentCell::gru, is_lstm = cell == RecurrentCell::lstm;
 
     // dL/d output, time-major (T, N, H), or nullptr when no gradient reached the sequence.
@@ -188,43 +189,69 @@ struct RecurrentBackward : Node {
       detail::swap_leading_axes(dy, n, t_len, hid, dy_tm.data());
       dy = dy_tm.data();
     }
-
+    const Tensor& whh = w_hh.get(*this);
+    const Tensor& wih = w_ih.get(*this);
+    const bool sparse_hh = plan_hh == SparsePlan::sparse, sparse_ih = plan_ih == SparsePlan::sparse;
+    const std::optional<SparseWeight> sparse_w_hh =
+        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, true)
+                  : std::nullopt;
     // dxp: gradient of the input projections; dhp: of the recurrent ones (the same for rnn / lstm).
-    const Scratch dxp(t_len * n * gh), dhp(is_gru ? t_len * n * gh : 0);
+    // The feature-major loop with W_ih inside needs neither (Note [Feature-major recurrent loop]).
+    const bool fused = feature_major && sparse_ih;
+    const Scratch dxp(fused ? 0 : t_len * n * gh), dhp(is_gru && !fused ? t_len * n * gh : 0);
     float* pdxp = dxp.data();
     float* pdhp = is_gru ? dhp.data() : pdxp;
-    const Tensor& whh = w_hh.get(*this);
-    const bool sparse_hh = plan_hh == SparsePlan::sparse;
-    const PackedWeights packed_w_hh(sparse_hh || feature_major ? Tensor() : whh, gh, hid, false, n, kern);
-    const std::optional<SparseWeight> sparse_w_hh =
-        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, true) : std::nullopt;
-    // dh_prev (r, H) += dgates (r, G·H)·W_hh
-    const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, false)
-                                          : StepProduct::of_dense(kern, packed_w_hh, gh, hid);
-    const bool feature_major = this->feature_major;
+    // dx, time-major: in a scratch added to x's gradient at the end when x is batch-first (swapped)
+    // or the fused loop writes it; else accumulated in place.
+    const bool dx_in_scratch = batch_first || fused;
+    const Scratch dx_scratch(needs_grad(0) && dx_in_scratch ? rows * d.in : 0);
+    float* dx = needs_grad(0) ? (dx_in_scratch ? dx_scratch.data() : grad_buffer(0).mutable_data()) : nullptr;
+    const auto buffer = [&](int input) { return needs_grad(input) ? grad_buffer(input).mutable_data() : nullptr; };
 
-    const bool need_dh0 = needs_grad(5);
     Tensor dh0, dc;  // dL/dh_0, dL/dc_0, both (N, H)
     if (feature_major) {
-      if (need_dh0) dh0 = Tensor::zeros(Shape{n, hid});
+      if (needs_grad(5)) dh0 = Tensor::zeros(Shape{n, hid});
       if (is_lstm && needs_grad(6)) dc = Tensor::zeros(Shape{n, hid});
       const auto defined = [&](size_t i) { return grads.size() > i && grads[i].defined() ? grads[i].data() : nullptr; };
-      detail::feature_major_backward({cell, n, t_len, hid, gh}, fm, dy, defined(1), defined(2), *sparse_w_hh, pdxp,
-                                     is_gru ? pdhp : nullptr, dh0.defined() ? dh0.mutable_data() : nullptr,
-                                     dc.defined() ? dc.mutable_data() : nullptr,
-                                     needs_grad(2) ? grad_buffer(2).mutable_data() : nullptr);
+      const std::optional<SparseWeight> sparse_w_ih =
+          fused ? std::optional<SparseWeight>(std::in_place, wih.data(), *w_ih.mask(), gh, d.in, needs_grad(0))
+                : std::nullopt;
+      const detail::FeatureMajorInput input{needs_grad(1) ? x_tm.get(*this).data() : nullptr, d.in,
+                                            fused ? &*sparse_w_ih : nullptr, nullptr};
+      detail::feature_major_backward({cell, n, t_len, hid, gh}, fm, hs.get(*this).data(), dy, defined(1), defined(2),
+                                     *sparse_w_hh,
+                                     dh0.defined() ? dh0.mutable_data() : nullptr,
+                                     dc.defined() ? dc.mutable_data() : nullptr, buffer(2), pdxp,
+                                     is_gru ? pdhp : nullptr, fused ? &input : nullptr,
+                                     {buffer(1), buffer(3), buffer(4), dx});
     } else {
+      const auto& kern = kernels::recurrent_kernels();
+      const PackedWeights packed_w_hh(sparse_hh ? Tensor() : whh, gh, hid, false, n, kern);
+      // dh_prev (r, H) += dgates (r, G·H)·W_hh
+      const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, false)
+                                            : StepProduct::of_dense(kern, packed_w_hh, gh, hid);
       batch_major_backward(grads, dy, product, pdxp, pdhp, dh0, dc);
+      if (needs_grad(2))  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
+        weight_grad(whh, w_hh.mask(), plan_hh, pdhp, hs.get(*this).data(), rows, buffer(2));
     }
+    if (!fused) input_side_grads(wih, pdxp, pdhp, dx);
+    if (dx && batch_first) {
+      detail::add_swapped_leading_axes(dx, t_len, n, d.in, grad_buffer(0).mutable_data());
+    } else if (dx && fused) {
+      float* g = grad_buffer(0).mutable_data();
+      for (int64_t e = 0; e < rows * d.in; ++e) g[e] += dx[e];
+    }
+    if (needs_grad(5)) accumulate_grad(5, dh0);
+    if (needs_grad(6) && dc.defined()) accumulate_grad(6, dc);
+  }
 
-    const int64_t rows = d.rows();
-    if (needs_grad(2) && !feature_major)  // dW_hh = Σ_t dhp_tᵀ·h_{t-1}: h_0 .. h_{T-1} are the first T·N rows of hs
-      weight_grad(whh, w_hh.mask(), plan_hh, pdhp, hs.get(*this).data(), rows, grad_buffer(2).mutable_data());
-
-    const Tensor& wih = w_ih.get(*this);
+  // From the batch-major gate gradients dxp, dhp (T, N, G·H): dW_ih, the bias gradients, and
+  // dx (T, N, I) time-major (+= when x is time-major, written when batch_first), when needed.
+  void input_side_grads(const Tensor& wih, const float* pdxp, const float* pdhp, float* dx) {
+    const int64_t gh = d.gates, rows = d.rows();
     if (needs_grad(1)) weight_grad(wih, w_ih.mask(), plan_ih, pdxp, x_tm.get(*this).data(), rows,
                                    grad_buffer(1).mutable_data());
-    if (!is_gru && needs_grad(3) && needs_grad(4)) {  // the two bias gradients are the same sums
+    if (cell != RecurrentCell::gru && needs_grad(3) && needs_grad(4)) {  // the two bias gradients are the same sums
       std::vector<float> sums(static_cast<size_t>(gh), 0.f);
       detail::add_column_sums(pdxp, rows, gh, sums.data());
       for (int input : {3, 4}) {
@@ -235,21 +262,15 @@ struct RecurrentBackward : Node {
       if (needs_grad(3)) detail::add_column_sums(pdxp, rows, gh, grad_buffer(3).mutable_data());
       if (needs_grad(4)) detail::add_column_sums(pdhp, rows, gh, grad_buffer(4).mutable_data());
     }
-    if (needs_grad(0)) {  // dx = dxp·W_ih, time-major
-      const Scratch dx_tm(batch_first ? rows * d.in : 0);
-      float* dx = batch_first ? dx_tm.data() : grad_buffer(0).mutable_data();
-      if (plan_ih == SparsePlan::sparse) {
-        if (batch_first) std::memset(dx, 0, sizeof(float) * rows * d.in);
-        const SparseWeight sw(wih.data(), *w_ih.mask(), gh, d.in, true);
-        detail::sparse_linear_backward(sw, pdxp, nullptr, rows, dx, nullptr);
-      } else {
-        gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, wih.data(), d.in, batch_first ? 0.f : 1.f,
-             dx, d.in);
-      }
-      if (batch_first) detail::add_swapped_leading_axes(dx, t_len, n, d.in, grad_buffer(0).mutable_data());
+    if (!dx) return;  // dx = dxp·W_ih
+    if (plan_ih == SparsePlan::sparse) {
+      if (batch_first) std::memset(dx, 0, sizeof(float) * rows * d.in);
+      const SparseWeight sw(wih.data(), *w_ih.mask(), gh, d.in, true);
+      detail::sparse_linear_backward(sw, pdxp, nullptr, rows, dx, nullptr);
+    } else {
+      gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, wih.data(), d.in, batch_first ? 0.f : 1.f, dx,
+           d.in);
     }
-    if (need_dh0) accumulate_grad(5, dh0);
-    if (needs_grad(6) && dc.defined()) accumulate_grad(6, dc);
   }
 };
 
@@ -381,21 +402,30 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   std::vector<float> bias(w.b_ih.data(), w.b_ih.data() + gh);
   if (!is_gru)
     for (int64_t j = 0; j < gh; ++j) bias[j] += w.b_hh.data()[j];
-  Scratch xp(t_len * n * gh);
+  // The sparse plan of W_hh runs the feature-major loop for batches > 1, where W_ih multiplies per
+  // step too and, under the sparse plan, joins the loop (Note [Feature-major recurrent loop]).
+  const SparsePlan plan_hh = sparse_plan_for(w.w_hh, n);
+  const bool sparse_hh = plan_hh == SparsePlan::sparse, feature_major = sparse_hh && n > 1;
+  const SparsePlan plan_ih = sparse_plan_for(w.w_ih, feature_major ? n : rows);
+  const bool fused = feature_major && plan_ih == SparsePlan::sparse;
+  const std::optional<SparseWeight> sparse_w_ih =
+      plan_ih == SparsePlan::sparse
+          ? std::optional<SparseWeight>(std::in_place, w.w_ih.data(), *w.w_ih.mask(), gh, d.in, false)
+          : std::nullopt;
+  Scratch xp(fused ? 0 : t_len * n * gh);
   float* pxp = xp.data();
-  detail::fill_rows(pxp, rows, bias.data(), gh);
-  const SparsePlan plan_ih = sparse_plan_for(w.w_ih, rows), plan_hh = sparse_plan_for(w.w_hh, n);
-  if (plan_ih == SparsePlan::sparse)
-    detail::sparse_linear(SparseWeight(w.w_ih.data(), *w.w_ih.mask(), gh, d.in, false), x_tm.data(), rows, pxp,
-                          true);
-  else
-    gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
+  if (!fused) {
+    detail::fill_rows(pxp, rows, bias.data(), gh);
+    if (sparse_w_ih)
+      detail::sparse_linear(*sparse_w_ih, x_tm.data(), rows, pxp, true);
+    else
+      gemm(Trans::no, Trans::yes, rows, gh, d.in, 1.f, x_tm.data(), d.in, w.w_ih.data(), d.in, 1.f, pxp, gh);
+  }
 
   // pre (r, G·H) += h_prev (r, H)·W_hhᵀ at every step
-  const bool sparse_hh = plan_hh == SparsePlan::sparse;
   const PackedWeights packed_w_hh(sparse_hh ? Tensor() : w.w_hh, hid, gh, true, n, kern);
   const std::optional<SparseWeight> sparse_w_hh =
-      sparse_hh ? std::optional<SparseWeight>(std::in_place, w.w_hh.data(), *w.w_hh.mask(), gh, hid, false)
+      sparse_hh ? std::optional<SparseWeight>(std::in_place, w.w_hh.data(), *w.w_hh.mask(), gh, hid, false, n == 1)
                 : std::nullopt;
   const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, true)
                                         : StepProduct::of_dense(kern, packed_w_hh, hid, gh);
@@ -403,15 +433,15 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   float* phs = hs.mutable_data();
   RecurrentOutput out;
   if (is_lstm) out.c_n = Tensor::empty(Shape{n, hid});
-  const bool feature_major = sparse_hh && n > 1;
   detail::FeatureMajorSaved fm;
   Scratch cs(is_lstm && !feature_major ? (t_len + 1) * nh : 0);
   // lstm activates its gates in place in xp; gru saves r, z, n, W_hn·h + b_hn beside it.
   Scratch gates(is_gru && !feature_major ? t_len * n * 4 * hid : 0);
+  const detail::FeatureMajorInput input{x_tm.data(), d.in, fused ? &*sparse_w_ih : nullptr, bias.data()};
   if (feature_major)
-    detail::feature_major_forward({cell, n, t_len, hid, gh}, pxp, h0.defined() ? h0.data() : nullptr,
-                                  c0.defined() ? c0.data() : nullptr, w.b_hh.data(), *sparse_w_hh, fm, phs,
-                                  is_lstm ? out.c_n.mutable_data() : nullptr);
+    detail::feature_major_forward({cell, n, t_len, hid, gh}, fused ? nullptr : pxp, fused ? &input : nullptr,
+                                  h0.defined() ? h0.data() : nullptr, c0.defined() ? c0.data() : nullptr,
+                                  w.b_hh.data(), *sparse_w_hh, fm, phs, is_lstm ? out.c_n.mutable_data() : nullptr);
   else
     batch_major_forward(cell, d, pxp, h0, c0, w.b_hh.data(), product, phs, cs.data(), gates.data(),
                         is_lstm ? out.c_n.mutable_data() : nullptr);

@@ -1,9 +1,11 @@
 #include "synapse/ops/recurrent_feature_major.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "synapse/core/parallel.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
 #include "synapse/ops/kernels/sparse_kernels.hpp"
 
@@ -22,11 +24,58 @@ void from_block(const SparseKernels& k, const float* block, int64_t cols, int64_
   k.transpose(f, cols, block, cols, rows, ld);
 }
 
+// The step's input-side block (G·H, cols) of chunk c: from xp's rows, or bias + W_ih·x computed here
+// (x_block: a scratch of I·cols floats).
+void input_block(const SparseKernels& sk, const RecurrentShape& s, const FeatureMajor& fm, const float* xp,
+                 const FeatureMajorInput* input, int64_t t, int64_t c, float* x_block, float* pre) {
+  const int64_t cols = fm.cols(c), n0 = fm.begin(c), gh = s.gates;
+  if (!input) {
+    to_block(sk, xp + (t * s.n + n0) * gh, gh, cols, gh, pre);
+    return;
+  }
+  to_block(sk, input->x_tm + (t * s.n + n0) * input->in, input->in, cols, input->in, x_block);
+  for (int64_t m = 0; m < gh; ++m) std::fill_n(pre + m * cols, cols, input->bias[m]);
+  const MaskIndex& ix = *input->w_ih->ix;
+  sk.spmm(0, gh, cols, ix.row_ptr.data(), ix.col.data(), input->w_ih->csr.data(), x_block, cols, pre, cols, true);
+}
+
+// Gate blocks (T steps of F features per entry) as rows over every step and entry: rows (F, ld),
+// entry t·N + b of row f at rows[f·ld + t·N + b] (memcpy of each block row).
+Scratch block_rows(const FeatureMajor& fm, int64_t steps, int64_t f, const float* blocks, int64_t ld) {
+  Scratch rows(f * ld);
+  parallel_for(f, std::max<int64_t>(1, kChunkWork / std::max<int64_t>(steps * fm.n, 1)), [&](int64_t f0, int64_t f1) {
+    for (int64_t r = f0; r < f1; ++r)
+      for (int64_t t = 0; t < steps; ++t)
+        for (int64_t c = 0; c < fm.chunks(); ++c)
+          std::memcpy(rows.data() + r * ld + t * fm.n + fm.begin(c), blocks + fm.block(t, c, f) + r * fm.cols(c),
+                      sizeof(float) * fm.cols(c));
+  });
+  return rows;
+}
+
+// dw (M, K) += at (M, n)·bt (K, n)ᵀ at live positions (rows with stride ld), an SDDMM with rows split
+// between threads.
+void sddmm_rows(const MaskIndex& ix, int64_t n, const float* at, const float* bt, int64_t ld, float* dw) {
+  const SparseKernels& sk = kernels::sparse_kernels();
+  const int64_t per_row = std::max<int64_t>(1, ix.nnz / std::max<int64_t>(ix.rows, 1) * n);
+  parallel_for(ix.rows, std::max<int64_t>(1, kChunkWork / per_row), [&](int64_t m0, int64_t m1) {
+    sk.sddmm(m0, m1, n, ix.row_ptr.data(), ix.col.data(), at, ld, bt, ld, dw, ix.cols);
+  });
+}
+
+// db[m] += the sum of row m of rows (M, n), row stride ld.
+void add_row_sums(int64_t m, int64_t n, const float* rows, int64_t ld, float* db) {
+  const auto& ek = kernels::elementwise_kernels();
+  parallel_for(m, std::max<int64_t>(1, kChunkWork / std::max<int64_t>(n, 1)), [&](int64_t m0, int64_t m1) {
+    for (int64_t r = m0; r < m1; ++r) db[r] += ek.sum(rows + r * ld, n);
+  });
+}
+
 }  // namespace
 
-void feature_major_forward(const RecurrentShape& s, const float* xp, const float* h0, const float* c0,
-                           const float* b_hh, const SparseWeight& w_hh, FeatureMajorSaved& saved, float* hs_out,
-                           float* cs_last) {
+void feature_major_forward(const RecurrentShape& s, const float* xp, const FeatureMajorInput* input,
+                           const float* h0, const float* c0, const float* b_hh, const SparseWeight& w_hh,
+                           FeatureMajorSaved& saved, float* hs_out, float* cs_last) {
   const RecurrentKernels& rk = kernels::recurrent_kernels();
   const SparseKernels& sk = kernels::sparse_kernels();
   const FeatureMajor fm{s.n};
@@ -53,13 +102,13 @@ void feature_major_forward(const RecurrentShape& s, const float* xp, const float
       }
       const Scratch pre_buf(gru ? gh * cols : 0);  // gru: xp block; the saved gates hold r, z, n, hp_n
       const Scratch hp(gru ? gh * cols : 0);
+      const Scratch x_block(input ? input->in * cols : 0);
       for (int64_t t = 0; t < s.t; ++t) {
         const float* h_prev = saved.hs.data() + fm.block(t, c, hid);
         float* h = saved.hs.data() + fm.block(t + 1, c, hid);
-        const float* xp_rows = xp + (t * n + n0) * gh;
         if (gru) {
           float* pre = pre_buf.data();
-          to_block(sk, xp_rows, gh, cols, gh, pre);
+          input_block(sk, s, fm, xp, input, t, c, x_block.data(), pre);
           float* q = hp.data();
           for (int64_t m = 0; m < gh; ++m)
             for (int64_t j = 0; j < cols; ++j) q[m * cols + j] = b_hh[m];
@@ -69,7 +118,7 @@ void feature_major_forward(const RecurrentShape& s, const float* xp, const float
         }
         // lstm and rnn: pre-activations in the saved block (lstm activates its gates in place)
         float* pre = saved.gates.data() + fm.block(t, c, gh);
-        to_block(sk, xp_rows, gh, cols, gh, pre);
+        input_block(sk, s, fm, xp, input, t, c, x_block.data(), pre);
         sk.spmm(0, gh, cols, ix.row_ptr.data(), ix.col.data(), w_hh.csr.data(), h_prev, cols, pre, cols, true);
         if (lstm)
           rk.lstm_cell(1, hid * cols, pre, saved.cs.data() + fm.block(t, c, hid),
@@ -87,9 +136,10 @@ void feature_major_forward(const RecurrentShape& s, const float* xp, const float
   });
 }
 
-void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& saved, const float* dy,
-                            const float* dh_n, const float* dc_n, const SparseWeight& w_hh, float* dxp, float* dhp,
-                            float* dh0, float* dc0, float* dw_hh) {
+void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& saved, const float* hs_tm,
+                            const float* dy, const float* dh_n, const float* dc_n, const SparseWeight& w_hh,
+                            float* dh0, float* dc0, float* dw_hh, float* dxp, float* dhp,
+                            const FeatureMajorInput* input, const FeatureMajorInputGrads& input_grads) {
   const RecurrentKernels& rk = kernels::recurrent_kernels();
   const SparseKernels& sk = kernels::sparse_kernels();
   const FeatureMajor fm{s.n};
@@ -148,22 +198,46 @@ void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& sa
       }
       if (dh0) from_block(sk, dh, cols, hid, dh0 + n0 * hid, hid);
       if (lstm && dc0) from_block(sk, dc.data(), cols, hid, dc0 + n0 * hid, hid);
+      if (input) {
+        if (input_grads.dx_tm) {  // dx (cols, I) = (W_ihᵀ·dg) transposed, per step
+          const MaskIndex& ixi = *input->w_ih->ix;
+          const Scratch dx_block(input->in * cols);
+          for (int64_t t = 0; t < s.t; ++t) {
+            sk.spmm(0, input->in, cols, ixi.col_ptr.data(), ixi.row.data(), input->w_ih->csc.data(),
+                    dg.data() + fm.block(t, c, gh), cols, dx_block.data(), cols, false);
+            from_block(sk, dx_block.data(), cols, input->in, input_grads.dx_tm + (t * n + n0) * input->in,
+                       input->in);
+          }
+        }
+        continue;
+      }
       for (int64_t t = 0; t < s.t; ++t) {
         from_block(sk, dg.data() + fm.block(t, c, gh), cols, gh, dxp + (t * n + n0) * gh, gh);
         if (gru) from_block(sk, dq.data() + fm.block(t, c, gh), cols, gh, dhp + (t * n + n0) * gh, gh);
       }
     }
   });
-  if (!dw_hh) return;
-  // dW_hh = Σ_t dq_tᵀ·h_{t-1} at live positions: an SDDMM per step and chunk, in a fixed order per
-  // output row, rows split between threads.
-  const int64_t per_row = std::max<int64_t>(1, ix.nnz / std::max<int64_t>(gh, 1) * n * s.t);
-  parallel_for(gh, std::max<int64_t>(1, kChunkWork / per_row), [&](int64_t m0, int64_t m1) {
-    for (int64_t t = 0; t < s.t; ++t)
-      for (int64_t c = 0; c < fm.chunks(); ++c)
-        sk.sddmm(m0, m1, fm.cols(c), ix.row_ptr.data(), ix.col.data(), pdq + fm.block(t, c, gh), fm.cols(c),
-                 saved.hs.data() + fm.block(t, c, hid), fm.cols(c), dw_hh, hid);
-  });
+  // The weight gradients are SDDMMs over all T·N entries at once, so the gate gradients become rows
+  // over every step and entry; h_0 .. h_{T-1} (the first T·N rows of hs_tm) and x are transposed.
+  const int64_t tn = s.t * n, ld = batch_stride(tn);
+  const bool want_ih = input && (input_grads.dw_ih || input_grads.db_ih);
+  const Scratch q_rows = dw_hh || (input && input_grads.db_hh) ? block_rows(fm, s.t, gh, pdq, ld) : Scratch();
+  const Scratch g_rows = want_ih && gru ? block_rows(fm, s.t, gh, dg.data(), ld) : Scratch();
+  const float* pq = q_rows.data();
+  const float* pg = gru ? g_rows.data() : pq;
+  if (dw_hh) {  // dW_hh = Σ_t dq_tᵀ·h_{t-1}
+    const Scratch h_rows(hid * ld);
+    transpose(hs_tm, tn, hid, hid, h_rows.data(), ld);
+    sddmm_rows(ix, tn, pq, h_rows.data(), ld, dw_hh);
+  }
+  if (!input) return;
+  if (input_grads.dw_ih) {  // dW_ih = Σ_t dg_tᵀ·x_t
+    const Scratch x_rows(input->in * ld);
+    transpose(input->x_tm, tn, input->in, input->in, x_rows.data(), ld);
+    sddmm_rows(*input->w_ih->ix, tn, pg, x_rows.data(), ld, input_grads.dw_ih);
+  }
+  if (input_grads.db_ih) add_row_sums(gh, tn, pg, ld, input_grads.db_ih);
+  if (input_grads.db_hh) add_row_sums(gh, tn, pq, ld, input_grads.db_hh);
 }
 
 }  // namespace syn::detail

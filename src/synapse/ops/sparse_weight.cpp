@@ -27,7 +27,7 @@ void spmm_rows(int64_t m, int64_t nnz, int64_t n, int64_t ld, const int32_t* ptr
 
 }  // namespace
 
-SparseWeight::SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t k, bool with_csc)
+SparseWeight::SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t k, bool with_csc, bool with_ell)
     : ix(&mask.index(m, k)) {
   const std::vector<int64_t>& live = mask.live_indices();  // CSR order: row-major flat positions
   csr.resize(live.size());
@@ -35,6 +35,10 @@ SparseWeight::SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t 
   if (with_csc) {
     csc.resize(live.size());
     for (size_t q = 0; q < live.size(); ++q) csc[q] = w[ix->csc_pos[q]];
+  }
+  if (with_ell) {
+    ell.resize(ix->ell_pos.size());
+    for (size_t i = 0; i < ell.size(); ++i) ell[i] = ix->ell_pos[i] < 0 ? 0.f : csr[ix->ell_pos[i]];
   }
 }
 
@@ -59,8 +63,8 @@ void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, b
   const int64_t m = ix.rows, k = ix.cols;
   if (n == 1) {
     const auto& kern = kernels::sparse_kernels();
-    parallel_for(m, row_grain(ix.nnz, m, 1), [&](int64_t m0, int64_t m1) {
-      kern.spmv(m0, m1, ix.row_ptr.data(), ix.col.data(), w.csr.data(), x, y, accumulate);
+    parallel_for(ix.ell_slices(), row_grain(ix.nnz, ix.ell_slices(), 1), [&](int64_t s0, int64_t s1) {
+      kern.spmv(s0, s1, m, k, ix.ell_ptr.data(), ix.ell_col.data(), w.ell.data(), x, y, accumulate);
     });
     return;
   }

@@ -10,12 +10,13 @@
 namespace syn::detail {
 
 // A masked weight W (M, K) prepared for one op call: its mask's index view (built once per mask)
-// and W's live values gathered in CSR order and, when asked, in CSC order (input gradients).
+// and W's live values gathered in CSR order and, when asked, in CSC order (input gradients) and in
+// the sliced ELL order of batch-1 products (padding 0).
 struct SparseWeight {
   const MaskIndex* ix = nullptr;
-  std::vector<float> csr, csc;
+  std::vector<float> csr, csc, ell;
   // w: (m, k) row-major with the mask's dead entries 0.
-  SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t k, bool with_csc);
+  SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t k, bool with_csc, bool with_ell = false);
   int64_t rows() const { return ix->rows; }
   int64_t cols() const { return ix->cols; }
 };
@@ -28,7 +29,7 @@ int64_t batch_stride(int64_t n);
 // src: (rows, cols), row stride lds -> dst: (cols, rows), row stride ldd; parallel over row blocks.
 void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float* dst, int64_t ldd);
 
-// x: (n, K)  y: (n, M);  y = (accumulate ? y : 0) + x·Wᵀ
+// x: (n, K)  y: (n, M);  y = (accumulate ? y : 0) + x·Wᵀ   (n == 1 needs w.ell)
 void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, bool accumulate);
 
 // dy: (n, M)  x: (n, K)  (either gradient may be skipped by passing nullptr for its output)

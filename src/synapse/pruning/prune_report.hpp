@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "synapse/core/tensor.hpp"
+#include "synapse/pruning/magnitude_histogram.hpp"
 
 namespace syn::pruning {
 
@@ -35,6 +36,9 @@ struct PruneReport {
   double threshold = kNoValue;  // global scope: the highest score pruned by this update
   int64_t size = 0, live = 0;   // over the pruned tensors
   std::vector<TensorReport> tensors;
+  // |w| of the live entries of all pruned tensors before and after the update, on the same bins
+  // (set by the trainer callback; empty edges when not computed).
+  MagnitudeHistogram before, after;
 };
 
 // Recurrent weights stack their gates as row blocks of H rows, in torch's order: LSTM i, f, g, o;

@@ -49,6 +49,7 @@ void write_data(ByteWriter& w, const DataSettings& d) {
   w.put(static_cast<uint32_t>(d.scaler.offset.size()));
   w.array(std::span<const double>(d.scaler.offset));
   w.array(std::span<const double>(d.scaler.scale));
+  w.str(forecast::transform_name(d.transform));
 }
 
 std::vector<char> encode(const Checkpoint& c) {
@@ -68,7 +69,7 @@ std::vector<char> encode(const Checkpoint& c) {
 
 // ---- reading ----
 
-nn::ModelConfig read_config(ByteReader& r) {
+nn::ModelConfig read_config(ByteReader& r, uint32_t version) {
   std::map<std::string, std::string> values;
   const uint32_t n = r.count("config count", 2 * sizeof(uint32_t));
   for (uint32_t i = 0; i < n; ++i) {
@@ -76,6 +77,7 @@ nn::ModelConfig read_config(ByteReader& r) {
     std::string value = r.str("config." + key);
     if (!values.emplace(key, std::move(value)).second) r.fail("config." + key, "appears twice");
   }
+  if (version < 2 && values["kind"] != "patchtst") values["revin"] = "false";
   try {
     nn::ModelConfig config = nn::ModelConfig::from_map(values);
     config.validate();
@@ -85,7 +87,7 @@ nn::ModelConfig read_config(ByteReader& r) {
   }
 }
 
-DataSettings read_data(ByteReader& r) {
+DataSettings read_data(ByteReader& r, uint32_t version) {
   DataSettings d;
   d.target = r.str("data.target");
   d.features = get_strings(r, "data.features");
@@ -101,6 +103,7 @@ DataSettings read_data(ByteReader& r) {
   const uint32_t cols = r.count("data.scaler columns", 2 * sizeof(double));
   d.scaler.offset = r.array<double>(cols, "data.scaler.offset");
   d.scaler.scale = r.array<double>(cols, "data.scaler.scale");
+  const std::string transform = version >= 2 ? r.str("data.transform") : "none";
   try {
     d.missing = missing_policy_from_name(missing);
   } catch (const Error& e) {
@@ -119,6 +122,11 @@ DataSettings read_data(ByteReader& r) {
   } catch (const Error& e) {
     r.fail("data.scaler", e.what());
   }
+  try {
+    d.transform = forecast::transform_from_name(transform);
+  } catch (const Error& e) {
+    r.fail("data.transform", e.what());
+  }
   if (static_cast<size_t>(cols) != 1 + d.features.size())
     r.fail("data.scaler", detail::concat(cols, " columns for a target and ", d.features.size(), " features"));
   return d;
@@ -127,11 +135,11 @@ DataSettings read_data(ByteReader& r) {
 }  // namespace
 
 Checkpoint parse_checkpoint(std::span<const char> file, const std::string& what) {
-  const std::span<const char> payload = unframe(kCheckpointFrame, file, what);
+  const auto [version, payload] = unframe(kCheckpointFrame, file, what);
   ByteReader r(payload, what);
   Checkpoint c;
-  c.config = read_config(r);
-  c.data = read_data(r);
+  c.config = read_config(r, version);
+  c.data = read_data(r, version);
   const uint32_t n = r.count("tensor count", sizeof(uint32_t) * 2 + 1);
   for (uint32_t i = 0; i < n; ++i) c.tensors.push_back(read_tensor(r, i));
   if (r.remaining() != 0)

@@ -22,12 +22,15 @@ namespace syn::train {
 //            data:   str target, u32 n + n × str features, u32 n + n × str ignore,
 //                    u32 n + n × f64 na_values, u32 n + n × str na_markers, str missing policy,
 //                    str protocol, f64 train, f64 val, f64 test,
-//                    str scaler kind, u32 cols, cols × f64 offset, cols × f64 scale
+//                    str scaler kind, u32 cols, cols × f64 offset, cols × f64 scale,
+//                    str transform (version 2 on; none before)
 //            tensors: u32 n, n × tensor (tensor_io.hpp)
-// Loading checks the frame, then every field while parsing (counts against the bytes left, known keys,
-// shapes, mask nnz against its bits, no bytes left over). Every failure is a ValueError naming the file
-// and the field.
-inline constexpr uint32_t kCheckpointVersion = 1;
+// Loading checks the frame (a version newer than kCheckpointVersion is refused), then every field while
+// parsing (counts against the bytes left, known keys, shapes, mask nnz against its bits, no bytes left
+// over). Every failure is a ValueError naming the file and the field.
+// Version 1 files (no transform; RevIN only inside PatchTST) are read as transform none and, for the
+// other kinds, revin=false, which is what they were trained with.
+inline constexpr uint32_t kCheckpointVersion = 2;
 
 struct Checkpoint {
   nn::ModelConfig config;

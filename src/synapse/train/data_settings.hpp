@@ -11,6 +11,7 @@
 #include "synapse/forecast/scaler.hpp"
 #include "synapse/forecast/selection.hpp"
 #include "synapse/forecast/series.hpp"
+#include "synapse/forecast/target_transform.hpp"
 
 namespace syn::train {
 
@@ -26,6 +27,8 @@ struct DataSettings {
   // Split and scaling. scaler.kind is chosen before training, the rest is the fitted state.
   forecast::Protocol protocol;
   forecast::ScalerState scaler;
+  // What the model forecasts (Note [Target transforms]); the scaler is fitted on the transformed series.
+  forecast::TargetTransform transform = forecast::TargetTransform::none;
 
   forecast::CsvOptions csv_options() const;
   forecast::Selection selection() const;

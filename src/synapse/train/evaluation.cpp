@@ -11,7 +11,7 @@ EvalPart eval_part_from_name(std::string_view name) {
 }
 
 Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings,
-                    EvalPart part) {
+                    EvalPart part, const PredictProgress& progress) {
   const nn::ModelConfig& config = model.config();
   const std::string source = series.source;
   SYN_CHECK_T(ValueError, series.cols() == config.input_size, source, ": ", series.cols(),
@@ -22,26 +22,27 @@ Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSe
   Evaluation ev;
   forecast::ForecastData& d = ev.data;
   try {
+    d = forecast::ForecastData::of(std::move(series), settings.transform);
     d.scaler = forecast::Scaler(settings.scaler);
-    std::vector<double> scaled = series.values;
+    std::vector<double> scaled = d.series.values;
     d.scaler.transform(scaled);
     const forecast::WindowSpec spec{config.lookback, config.horizon};
-    const std::vector<double> target = series.column(0);
-    forecast::RowRange naive_rows{0, series.rows()};
+    const int64_t rows = d.series.rows(), cols = d.series.cols();
+    forecast::RowRange naive_rows{0, rows};
     if (part == EvalPart::test) {
-      d.split = forecast::split_rows(series.rows(), settings.protocol);
-      d.test = forecast::make_windows(scaled, series.cols(), d.split.test, "test", spec);
+      d.split = forecast::split_rows(rows, settings.protocol);
+      d.test = forecast::make_windows(scaled, cols, d.split.test, "test", spec);
       naive_rows = d.split.train;
     } else {
-      d.test = forecast::make_windows(scaled, series.cols(), naive_rows, "all", spec);
+      d.test = forecast::make_windows(scaled, cols, naive_rows, "all", spec);
     }
-    d.naive_mae = forecast::naive_one_step_mae(std::span(target).subspan(
+    d.split.train = naive_rows;
+    d.naive_mae = forecast::naive_one_step_mae(std::span(d.levels).subspan(
         static_cast<size_t>(naive_rows.begin), static_cast<size_t>(naive_rows.size())));
   } catch (const ValueError& e) {
     throw ValueError(detail::concat(source, ": ", e.what()));
   }
-  d.series = std::move(series);
-  ev.prediction = predict(model, d.test.inputs);
+  ev.prediction = predict(model, d.test.inputs, kPredictBatch, progress);
   ev.metrics = d.score(ev.prediction.mean, d.test);
   return ev;
 }

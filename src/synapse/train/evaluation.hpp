@@ -27,7 +27,9 @@ struct Evaluation {
 
 // ValueError naming the series' source when its columns do not match the settings' scaler or it is
 // too short for one window.
+// data.split.train holds the rows MASE is scaled by (every row for EvalPart::all). `progress` follows
+// the MC-dropout passes (predict).
 Evaluation evaluate(nn::Forecaster& model, forecast::Series series, const DataSettings& settings,
-                    EvalPart part);
+                    EvalPart part, const PredictProgress& progress = {});
 
 }  // namespace syn::train

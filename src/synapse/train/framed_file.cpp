@@ -26,7 +26,7 @@ std::vector<char> frame(const FrameKind& kind, std::span<const char> payload) {
   return std::move(file.bytes());
 }
 
-std::span<const char> unframe(const FrameKind& kind, std::span<const char> file, const std::string& what) {
+Unframed unframe(const FrameKind& kind, std::span<const char> file, const std::string& what) {
   ByteReader header(file, what);
   const std::vector<char> magic = header.array<char>(kMagicBytes, "magic");
   if (std::memcmp(magic.data(), kind.magic, kMagicBytes) != 0)
@@ -52,7 +52,7 @@ std::span<const char> unframe(const FrameKind& kind, std::span<const char> file,
   if (stored != computed)
     header.fail("checksum", detail::concat("stored CRC-32 ", stored, " but the payload gives ", computed,
                                            " (the file is damaged)"));
-  return payload;
+  return {version, payload};
 }
 
 std::vector<char> read_file_bytes(const std::filesystem::path& path, const std::string& what) {

@@ -27,8 +27,14 @@ struct FrameKind {
 // header + payload + trailer.
 std::vector<char> frame(const FrameKind& kind, std::span<const char> payload);
 
-// The payload of `file`, checked (Note [Framed files]); `what` prefixes messages ("checkpoint 'm.syn'").
-std::span<const char> unframe(const FrameKind& kind, std::span<const char> file, const std::string& what);
+struct Unframed {
+  uint32_t version;                // 1 .. kind.version: the payload's layout may depend on it
+  std::span<const char> payload;
+};
+
+// The version and payload of `file`, checked (Note [Framed files]); `what` prefixes messages
+// ("checkpoint 'm.syn'").
+Unframed unframe(const FrameKind& kind, std::span<const char> file, const std::string& what);
 
 // The bytes of the file at `path`. ValueError naming `what` when it does not exist, is a directory or
 // another non-regular file, or cannot be read.

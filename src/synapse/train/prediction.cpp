@@ -9,6 +9,7 @@
 #include "synapse/core/grad_mode.hpp"
 #include "synapse/nn/mc_dropout.hpp"
 #include "synapse/ops/shape_ops.hpp"
+#include "synapse/train/model_factory.hpp"
 
 namespace syn::train {
 namespace {
@@ -44,7 +45,7 @@ Tensor forward_all(nn::Forecaster& model, const Tensor& inputs, int64_t batch_si
   return out;
 }
 
-Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size) {
+Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size, const PredictProgress& progress) {
   const nn::ModelConfig& config = model.config();
   if (config.reg != "mc-dropout") {
     // A model already in eval mode is only read (Note [Concurrent prediction]).
@@ -55,14 +56,18 @@ Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_si
   SYN_CHECK_T(ShapeError, inputs.rank() == 3, "predict: inputs ", inputs.shape(), " are not (N, L, F)");
   SYN_CHECK_T(ValueError, batch_size > 0, "predict: batch size must be > 0, got ", batch_size);
   const int64_t n = inputs.size(0), horizon = config.horizon;
+  // Note [Seeded MC-dropout passes]: a fresh copy draws from freshly seeded dropout streams.
+  const std::shared_ptr<nn::Forecaster> fresh = make_forecaster(config);
+  fresh->load_state_dict(model.state_dict());
   Prediction out{Tensor::empty(Shape{n, horizon}), Tensor::empty(Shape{n, horizon}), config.mc_samples};
   float* mean = out.mean.mutable_data();
   float* spread = out.spread.mutable_data();
   for (int64_t b = 0; b < n; b += batch_size) {
     const int64_t len = std::min(batch_size, n - b);
-    const nn::McPrediction p = nn::mc_predict(model, narrow(inputs, 0, b, len), config.mc_samples);
+    const nn::McPrediction p = nn::mc_predict(*fresh, narrow(inputs, 0, b, len), config.mc_samples);
     std::memcpy(mean + b * horizon, p.mean.data(), static_cast<size_t>(p.mean.numel()) * sizeof(float));
     std::memcpy(spread + b * horizon, p.stddev.data(), static_cast<size_t>(p.stddev.numel()) * sizeof(float));
+    if (progress) progress(b + len, n);
   }
   return out;
 }

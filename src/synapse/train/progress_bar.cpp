@@ -21,8 +21,8 @@ std::string clock_text(double seconds) {
 }
 }  // namespace
 
-ProgressBar::ProgressBar(bool enabled, int64_t epochs, int64_t batches_per_epoch, std::FILE* stream)
-    : enabled_(enabled),
+ProgressBar::ProgressBar(Style style, int64_t epochs, int64_t batches_per_epoch, std::FILE* stream)
+    : style_(style),
       epochs_(epochs),
       batches_(batches_per_epoch),
       out_(stream),
@@ -42,7 +42,7 @@ void ProgressBar::clear_line() {
 }
 
 void ProgressBar::step(int64_t epoch, int64_t batch, double running_loss) {
-  if (!enabled_) return;
+  if (style_ != Style::bar) return;
   const auto now = std::chrono::steady_clock::now();
   if (batch != batches_ && std::chrono::duration<double>(now - last_draw_).count() < kRedrawSeconds) return;
   last_draw_ = now;
@@ -61,8 +61,8 @@ void ProgressBar::step(int64_t epoch, int64_t batch, double running_loss) {
 }
 
 void ProgressBar::epoch_done(const EpochInfo& info) {
-  if (!enabled_) return;
-  clear_line();
+  if (style_ == Style::off) return;
+  if (line_open_) clear_line();
   std::fprintf(out_, "epoch %lld/%lld  train %.5g  val %.5g  %.2fs%s\n", static_cast<long long>(info.epoch),
                static_cast<long long>(epochs_), info.train_loss, info.val_loss, info.seconds,
                info.improved ? "  *" : "");

@@ -1,7 +1,9 @@
 #pragma once
-// ProgressBar: one self-overwriting status line on stderr while training runs
+// ProgressBar: on a terminal, one self-overwriting status line on stderr while training runs
 //   epoch 3/20 [#########...........] 45/120  loss 0.01234  ETA 0:42
-// and a summary line per epoch. Drawn only when enabled (a terminal); at most every 0.1 s.
+// (at most every 0.1 s) and a summary line per epoch; elsewhere (a log file, a pipe) only the summary
+// line per epoch, so a long run is never silent:
+//   epoch 3/20  train 0.01234  val 0.02345  1.20s  *        (* a new best validation loss)
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -12,8 +14,9 @@ namespace syn::train {
 
 class ProgressBar {
  public:
-  // enabled: draw at all; stream: where (stderr in the trainer).
-  ProgressBar(bool enabled, int64_t epochs, int64_t batches_per_epoch, std::FILE* stream = stderr);
+  enum class Style { off, bar, lines };  // lines: the epoch lines only
+  // stream: where (stderr in the trainer).
+  ProgressBar(Style style, int64_t epochs, int64_t batches_per_epoch, std::FILE* stream = stderr);
   ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -28,7 +31,7 @@ class ProgressBar {
  private:
   void clear_line();
 
-  bool enabled_;
+  Style style_;
   int64_t epochs_, batches_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point start_, last_draw_;

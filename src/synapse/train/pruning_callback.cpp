@@ -26,20 +26,26 @@ PruningCallback::PruningCallback(pruning::Pruner pruner, pruning::Schedule sched
   schedule_.validate();
 }
 
-std::string PruningCallback::save_state() const { return detail::concat(updates_, ' ', warned_cap_ ? 1 : 0); }
+std::string PruningCallback::save_state() const {
+  return detail::concat(updates_, ' ', warned_cap_ ? 1 : 0, ' ', settled_ ? 1 : 0);
+}
 
 void PruningCallback::restore_state(const std::string& state) {
   std::istringstream in(state);
   int64_t updates = -1;
-  int warned = -1;
-  in >> updates >> warned;
-  SYN_CHECK_T(ValueError, in && in.peek() == std::char_traits<char>::eof() && updates >= 0 && (warned == 0 || warned == 1),
-              "pruning: cannot read the saved state ", detail::excerpt(state), " (expected \"UPDATES 0|1\")");
+  int warned = -1, settled = -1;
+  in >> updates >> warned >> settled;
+  SYN_CHECK_T(ValueError,
+              in && in.peek() == std::char_traits<char>::eof() && updates >= 0 && (warned == 0 || warned == 1) &&
+                  (settled == 0 || settled == 1),
+              "pruning: cannot read the saved state ", detail::excerpt(state), " (expected \"UPDATES 0|1 0|1\")");
   updates_ = updates;
   warned_cap_ = warned == 1;
+  settled_ = settled == 1;
 }
 
 void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {
+  settled_ = info.step >= schedule_.end.to_step(info.batches);
   const std::optional<double> raw = schedule_.due({info.step, info.epoch, info.batches});
   if (!raw) return;
   const pruning::CappedTarget target = pruning::cap_target(*raw);
@@ -50,7 +56,11 @@ void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {
                                    " at epoch ", info.epoch, ", step ", info.step,
                                    "; targets >= 1 are capped at ", pruning::kSparsityCap, " (this one and later ones)"));
   }
+  const std::vector<double> edges = pruning::magnitude_edges(pruner_.tensors(), kMagnitudeBins);
+  pruning::MagnitudeHistogram before = pruning::magnitude_histogram(pruner_.tensors(), edges);
   pruning::PruneReport report = pruner_.prune(target.target);
+  report.before = std::move(before);
+  report.after = pruning::magnitude_histogram(pruner_.tensors(), edges);
   report.step = info.step;
   report.epoch = info.epoch;
   // The plan each weight runs in a training batch after this update (Note [Sparse plans]).
@@ -82,7 +92,22 @@ void write_prune_line(std::ostream& out, const pruning::PruneReport& r) {
     }
     out << "}";
   }
-  out << "]}\n";
+  out << "]";
+  if (!r.before.edges.empty()) {
+    const auto list = [&](const auto& values) {
+      out << "[";
+      for (size_t i = 0; i < values.size(); ++i) out << (i ? "," : "") << json_number(static_cast<double>(values[i]));
+      out << "]";
+    };
+    out << ",\"magnitudes\":{\"edges\":";
+    list(r.before.edges);
+    out << ",\"before\":";
+    list(r.before.counts);
+    out << ",\"after\":";
+    list(r.after.counts);
+    out << ",\"zeros_before\":" << r.before.zeros << ",\"zeros_after\":" << r.after.zeros << "}";
+  }
+  out << "}\n";
   out.flush();
 }
 

@@ -27,14 +27,19 @@ struct PruningCallbackOptions {
   WarningSink warn;             // receives the capped-target warning; may be empty
 };
 
+// Bins of the magnitude histograms in each prune-log line.
+inline constexpr int64_t kMagnitudeBins = 24;
+
 class PruningCallback : public TrainerCallback {
  public:
   // ValueError from schedule.validate().
   PruningCallback(pruning::Pruner pruner, pruning::Schedule schedule, PruningCallbackOptions options = {});
 
   void on_step(const StepInfo& info, nn::Forecaster& model) override;
-  // "updates warned_cap" (the schedule itself is a function of the step, which the trainer restores;
-  // the masks are saved with the weights). The last report is not kept across a resume.
+  // True once training has passed the schedule's end: no mask update will follow.
+  bool settled() const override { return settled_; }
+  // "updates warned_cap settled" (the schedule itself is a function of the step, which the trainer
+  // restores; the masks are saved with the weights). The last report is not kept across a resume.
   std::string save_state() const override;
   void restore_state(const std::string& state) override;
 
@@ -50,6 +55,7 @@ class PruningCallback : public TrainerCallback {
   PruningCallbackOptions options_;
   int64_t updates_ = 0;
   bool warned_cap_ = false;
+  bool settled_ = false;
   std::optional<pruning::PruneReport> last_report_;
 };
 

@@ -55,7 +55,7 @@ void save_train_state(const std::filesystem::path& path, const TrainState& s) {
 }
 
 TrainState parse_train_state(std::span<const char> file, const std::string& what) {
-  ByteReader r(unframe(kStateFrame, file, what), what);
+  ByteReader r(unframe(kStateFrame, file, what).payload, what);
   TrainState s;
   s.fingerprint = r.str("fingerprint");
   for (int64_t* v : {&s.epoch, &s.step, &s.best_epoch, &s.kept_epoch, &s.skipped_batches}) {

@@ -1,5 +1,7 @@
 #include "synapse/train/trainer.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -164,9 +166,11 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
 
   auto optimizer = make_optimizer(o, model_.parameters());
   Generator shuffle_gen(o.seed, kShuffleStream);
-  const bool draw = o.progress == ProgressMode::always ||
-                    (o.progress == ProgressMode::automatic && ProgressBar::stderr_is_terminal());
-  ProgressBar progress(draw, o.epochs, batches);
+  const bool terminal = o.progress == ProgressMode::always || ProgressBar::stderr_is_terminal();
+  ProgressBar progress(o.progress == ProgressMode::never ? ProgressBar::Style::off
+                       : terminal                        ? ProgressBar::Style::bar
+                                                         : ProgressBar::Style::lines,
+                       o.epochs, batches);
 
   TrainResult result;
   result.best_val_loss = val ? std::numeric_limits<double>::infinity() : kNaN;
@@ -281,22 +285,25 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
                                              "; keeping the weights of epoch ", result.kept_epoch));
         break;
       }
-      info.improved = info.val_loss < result.best_val_loss;
     }
+    const bool settled = std::all_of(o.callbacks.begin(), o.callbacks.end(),
+                                     [](const TrainerCallback* cb) { return cb->settled(); });
+    if (val) info.improved = settled && info.val_loss < result.best_val_loss;
     info.seconds = seconds_since(epoch_start);
     result.history.push_back(info);
     if (info.improved) {
       result.best_epoch = epoch;
       if (val) result.best_val_loss = info.val_loss;
     }
-    if (info.improved || !es.restore_best) {
+    if (info.improved || !es.restore_best || !settled) {
       kept = snapshot(model_);
       result.kept_epoch = epoch;
     }
     for (TrainerCallback* cb : o.callbacks) cb->on_epoch_end(info, model_);
     progress.epoch_done(info);
     if (o.log) write_epoch_line(*o.log, info);
-    if (val && es.enabled && should_stop(es, result.history, result.best_epoch))
+    if (val && es.enabled && (settled || es.rule == StopRule::consecutive_rises) &&
+        should_stop(es, result.history, result.best_epoch))
       stop(StopReason::early_stopping,
            detail::concat("early stopping after epoch ", epoch, " (patience ", es.patience, ")"));
     else if (o.checkpoint_every > 0 && epoch % o.checkpoint_every == 0 && epoch < o.epochs)

@@ -20,6 +20,11 @@ namespace syn::train {
 // Weights kept: with restore_best the weights of the epoch with the lowest validation loss (ties:
 // the earliest), else those of the last completed epoch. Without early-stopping windows every epoch
 // counts as an improvement and the last epoch is kept.
+// While a callback is not settled() (a pruning schedule that will still remove weights), an epoch
+// is never the best one and the no-improvement rule never stops training: its weights are kept as
+// the latest, and the best-epoch search starts at the first settled epoch. So a pruned run returns
+// a model at the schedule's final sparsity, not an earlier, denser best epoch. The study's rule
+// (consecutive rises) is not affected.
 // Note [Non-finite batches]
 // A batch whose loss or any gradient entry (after clipping) is NaN or infinite stops training at once
 // (stop_reason "nan", the message names the epoch, the batch and what was not finite) and loads the

@@ -34,6 +34,10 @@ class TrainerCallback {
   virtual ~TrainerCallback() = default;
   virtual void on_step(const StepInfo&, nn::Forecaster&) {}
   virtual void on_epoch_end(const EpochInfo&, nn::Forecaster&) {}
+  // Whether the model has its final structure: a callback still changing it (a pruning schedule
+  // before its end) returns false, and the trainer neither keeps such an epoch as the best nor stops
+  // early on it (Note [Training loop]).
+  virtual bool settled() const { return true; }
   // The callback's own state for a resumable training state (Note [Resumable training]), and its
   // restore; ValueError for text it cannot read. Stateless callbacks keep the defaults.
   virtual std::string save_state() const { return {}; }

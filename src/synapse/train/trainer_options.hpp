@@ -50,7 +50,8 @@ struct EarlyStopping {
   static EarlyStopping off();
 };
 
-enum class ProgressMode { automatic, always, never };  // automatic: when stderr is a terminal
+// automatic: a progress bar when stderr is a terminal, else one line per epoch; always: the bar.
+enum class ProgressMode { automatic, always, never };
 
 struct TrainerOptions {
   int64_t epochs = 20;

@@ -25,7 +25,8 @@ TrainingRun prepare_training(forecast::Series series, nn::ModelConfig config, Da
   TrainingRun run;
   try {
     run.data = forecast::ForecastData::prepare(std::move(series), settings.protocol, settings.scaler.kind,
-                                               forecast::WindowSpec{config.lookback, config.horizon});
+                                               forecast::WindowSpec{config.lookback, config.horizon},
+                                               settings.transform);
   } catch (const ValueError& e) {
     throw ValueError(detail::concat(source, ": ", e.what()));
   }

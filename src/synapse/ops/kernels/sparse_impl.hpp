@@ -12,8 +12,9 @@
 //   dropped). Each entry's dot product over a tile of the batch goes into its own vector
 //   accumulator, then one shuffle tree sums all of them (reduce_add_each). Tiling the batch by
 //   kSddmmTile keeps the bt tile the rows share in cache; each tile's sums are added to w.
-// - spmv: lanes-many rows at a time, each row's live entries a vector at a time (load val, gather
-//   x over idx, FMA), then the same shuffle tree gives the rows' sums in one vector.
+// - spmv: the sliced ELL form (Note [Mask index views]): each lane is one row of a 16-row slice, one
+//   load of values, one lookup of x (a gather, or on AVX-512 with K <= 64 register permutes) and
+//   one FMA per column of the slice; no horizontal sums.
 // - transpose: 8 × 8 (4 × 4 on SSE2) register transposes inside 32 × 32 cache tiles.
 // A row's result never depends on which rows share its group or block, so splitting [m0, m1)
 // between threads changes nothing (Note [Determinism]).
@@ -127,25 +128,51 @@ void sddmm(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t*
   }
 }
 
-// Batch 1: compressed rows as for spmm   x: (K)   y: (M)
+// x[col[i]] for the lanes of one ELL column. On AVX-512 with K <= 64, x lives in four registers
+// (xr) and the lookup is two two-register permutes and a blend instead of a gather.
 template <class A>
-void spmv(int64_t m0, int64_t m1, const int32_t* ptr, const int32_t* idx, const float* val, const float* x,
-          float* y, bool accumulate) {
-  constexpr int64_t w = kLanes<A>;
-  for (int64_t m = m0; m < m1; m += w) {
-    const int64_t rows = std::min(w, m1 - m);
-    Vec<A> acc[w];
-    for (int64_t r = 0; r < w; ++r) {
-      acc[r] = splat<A>(0.f);
-      if (r >= rows) continue;
-      const int32_t end = ptr[m + r + 1];
-      int32_t p = ptr[m + r];
-      for (; p + w <= end; p += w) acc[r] = fma<A>(load<A>(val + p), gather<A>(x, idx + p), acc[r]);
-      if (p < end) acc[r] = fma<A>(load_first<A>(val + p, end - p), gather_first<A>(x, idx + p, end - p), acc[r]);
+SYN_SIMD_INLINE Vec<A> ell_lookup(const float* x, const int32_t* col, const Vec<A>* xr, bool in_registers) {
+  if constexpr (kIsAvx512<A>) {
+#if XSIMD_WITH_AVX512F
+    if (in_registers) {
+      const __m512i i = _mm512_loadu_si512(col);
+      const __m512 lo = _mm512_permutex2var_ps(xr[0], i, xr[1]);
+      const __m512 hi = _mm512_permutex2var_ps(xr[2], i, xr[3]);
+      return Vec<A>(_mm512_mask_blend_ps(_mm512_test_epi32_mask(i, _mm512_set1_epi32(32)), lo, hi));
     }
-    Vec<A> sums = reduce_add_each<A>(acc);
-    if (accumulate) sums = sums + load_first<A>(y + m, rows);
-    store_first<A>(y + m, sums, rows);
+#endif
+  }
+  (void)xr;
+  (void)in_registers;
+  return gather<A>(x, col);
+}
+
+// Batch 1, sliced ELL   x: (K)   y: (M): each lane is one row of the slice.
+template <class A>
+void spmv(int64_t s0, int64_t s1, int64_t m, int64_t k, const int32_t* ptr, const int32_t* col, const float* val,
+          const float* x, float* y, bool accumulate) {
+  constexpr int64_t w = kLanes<A>, vecs = kEllRows / w;
+  static_assert(kEllRows % w == 0, "an ELL slice is whole vectors");
+  Vec<A> xr[4];
+  const bool in_registers = kIsAvx512<A> && k <= 64;
+  if (in_registers)
+    for (int64_t q = 0; q < 4; ++q)
+      xr[q] = k > q * w ? load_first<A>(x + q * w, static_cast<int>(std::min(w, k - q * w))) : splat<A>(0.f);
+  for (int64_t s = s0; s < s1; ++s) {
+    Vec<A> acc[vecs];
+    for (int64_t v = 0; v < vecs; ++v) acc[v] = splat<A>(0.f);
+    for (int32_t l = ptr[s]; l < ptr[s + 1]; ++l)
+      for (int64_t v = 0; v < vecs; ++v) {
+        const int64_t i = l * kEllRows + v * w;
+        acc[v] = fma<A>(load<A>(val + i), ell_lookup<A>(x, col + i, xr, in_registers), acc[v]);
+      }
+    for (int64_t v = 0; v < vecs; ++v) {
+      const int64_t r = s * kEllRows + v * w, rows = std::min(w, m - r);
+      if (rows <= 0) break;
+      Vec<A> out = acc[v];
+      if (accumulate) out = load_first<A>(y + r, static_cast<int>(rows)) + out;
+      store_first<A>(y + r, out, static_cast<int>(rows));
+    }
   }
 }
 

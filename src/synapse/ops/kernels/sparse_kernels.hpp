@@ -20,6 +20,7 @@
 #include <cstdint>
 
 #include "synapse/core/cpu_features.hpp"
+#include "synapse/core/mask_index.hpp"
 
 namespace syn::kernels {
 
@@ -38,10 +39,12 @@ struct SparseKernels {
   void (*sddmm)(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t* idx, const float* at,
                 int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw);
 
-  // Batch 1. Compressed rows as for spmm   x: (K)   y: (M). For m in [m0, m1):
-  // y[m] = (accumulate ? y[m] : 0) + Σ_{p ∈ row m} val[p]·x[idx[p]]
-  void (*spmv)(int64_t m0, int64_t m1, const int32_t* ptr, const int32_t* idx, const float* val,
-               const float* x, float* y, bool accumulate);
+  // Batch 1, sliced ELL (Note [Mask index views]): slices [s0, s1) of kEllRows rows of W (m, k)
+  // ptr (slices + 1), col and val (ptr[slices]·kEllRows; padding: value 0, column 0)   x: (k)   y: (m)
+  // For rows r < m of those slices, l over the columns of r's slice, i = (ptr[s] + l)·kEllRows + r % kEllRows:
+  // y[r] = (accumulate ? y[r] : 0) + Σ_l val[i]·x[col[i]]
+  void (*spmv)(int64_t s0, int64_t s1, int64_t m, int64_t k, const int32_t* ptr, const int32_t* col,
+               const float* val, const float* x, float* y, bool accumulate);
 
   // src: (rows, cols), row stride lds -> dst: (cols, rows), row stride ldd; dst[c, r] = src[r, c]
   void (*transpose)(int64_t rows, int64_t cols, const float* src, int64_t lds, float* dst, int64_t ldd);

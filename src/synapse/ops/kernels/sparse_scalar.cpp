@@ -1,6 +1,8 @@
 // The scalar reference of the sparse kernels (Note [Sparse products]): plain loops, the test oracle.
 #include "synapse/ops/kernels/sparse_kernels.hpp"
 
+#include <algorithm>
+
 namespace syn::kernels {
 namespace {
 
@@ -31,13 +33,18 @@ void sddmm(int64_t m0, int64_t m1, int64_t n, const int32_t* ptr, const int32_t*
   }
 }
 
-void spmv(int64_t m0, int64_t m1, const int32_t* ptr, const int32_t* idx, const float* val, const float* x,
-          float* y, bool accumulate) {
-  for (int64_t m = m0; m < m1; ++m) {
-    float acc = accumulate ? y[m] : 0.f;
-    for (int32_t p = ptr[m]; p < ptr[m + 1]; ++p) acc += val[p] * x[idx[p]];
-    y[m] = acc;
-  }
+void spmv(int64_t s0, int64_t s1, int64_t m, int64_t k, const int32_t* ptr, const int32_t* col, const float* val,
+          const float* x, float* y, bool accumulate) {
+  (void)k;
+  for (int64_t s = s0; s < s1; ++s)
+    for (int64_t r = s * kEllRows; r < std::min(m, (s + 1) * kEllRows); ++r) {
+      float acc = 0.f;
+      for (int32_t l = ptr[s]; l < ptr[s + 1]; ++l) {
+        const int64_t i = l * kEllRows + r % kEllRows;
+        acc += val[i] * x[col[i]];
+      }
+      y[r] = accumulate ? y[r] + acc : acc;
+    }
 }
 
 void transpose(int64_t rows, int64_t cols, const float* src, int64_t lds, float* dst, int64_t ldd) {
