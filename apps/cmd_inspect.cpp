@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "data_settings_json.hpp"
 #include "json_report.hpp"
 #include "run_options.hpp"
 #include "synapse/core/mask.hpp"
@@ -60,20 +61,6 @@ std::vector<TensorRow> tensor_rows(const train::Checkpoint& c) {
 
 double sparsity(int64_t live, int64_t numel) { return numel ? 1.0 - static_cast<double>(live) / numel : 0.0; }
 
-nlohmann::json data_json(const train::DataSettings& d) {
-  return {{"target", d.target},
-          {"features", d.features},
-          {"ignore", d.ignore},
-          {"na_values", d.na_values},
-          {"na_markers", d.na_markers},
-          {"missing", std::string(train::missing_policy_name(d.missing))},
-          {"protocol", d.protocol.name()},
-          {"split", {d.protocol.train, d.protocol.val, d.protocol.test}},
-          {"scaler", std::string(forecast::scaler_name(d.scaler.kind))},
-          {"scaler_offset", d.scaler.offset},
-          {"scaler_scale", d.scaler.scale},
-          {"transform", std::string(forecast::transform_name(d.transform))}};
-}
 
 // The model settings that apply to its kind and regulariser (ModelConfig::applies), numbers as
 // JSON numbers and true/false as booleans.
@@ -132,7 +119,7 @@ void print_text(const InspectArgs& a, const train::Checkpoint& c, const std::vec
   for (const auto& [key, value] : model.items())
     std::printf("  %-14s %s\n", key.c_str(), value.is_string() ? value.get<std::string>().c_str() : value.dump().c_str());
   std::printf("\ndata settings\n");
-  const nlohmann::json data = data_json(c.data);
+  const nlohmann::json data = data_settings_json(c.data);
   for (const auto& [key, value] : data.items())
     std::printf("  %-14s %s\n", key.c_str(), value.dump().c_str());
 }
@@ -161,7 +148,7 @@ int run_inspect(const InspectArgs& a) {
       {"model_file", a.model_file},
       {"format", train::kCheckpointVersion},
       {"model", model_json(c.config)},
-      {"data", data_json(c.data)},
+      {"data", data_settings_json(c.data)},
       {"parameters", {{"total", total}, {"live", live}, {"sparsity", sparsity(live, total)}}},
       {"tensors", tensors}};
   std::cout << out.dump(2) << std::endl;

@@ -15,7 +15,8 @@ nlohmann::json data_settings_json(const train::DataSettings& d) {
           {"split", {d.protocol.train, d.protocol.val, d.protocol.test}},
           {"scaler", std::string(forecast::scaler_name(d.scaler.kind))},
           {"scaler_offset", d.scaler.offset},
-          {"scaler_scale", d.scaler.scale}};
+          {"scaler_scale", d.scaler.scale},
+          {"transform", std::string(forecast::transform_name(d.transform))}};
 }
 
 train::DataSettings data_settings_from_json(const nlohmann::json& j, std::string_view source) {
@@ -48,6 +49,11 @@ train::DataSettings data_settings_from_json(const nlohmann::json& j, std::string
   SYN_CHECK_T(ValueError, protocol == "paper" || protocol == "clean", source, ": data setting 'protocol' is '",
               protocol, "', expected clean or paper");
   d.scaler.kind = forecast::scaler_from_name(scaler);
+  if (j.contains("transform")) {  // absent in files exported before target transforms existed: none
+    std::string transform;
+    get("transform", transform);
+    d.transform = forecast::transform_from_name(transform);
+  }
   return d;
 }
 

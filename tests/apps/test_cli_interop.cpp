@@ -23,13 +23,13 @@ const std::string kTorchOptions = " --model lstm --lookback 12 --horizon 3 --mod
 
 }  // namespace
 
-TEST_CASE("cli interop: export then import gives back the checkpoint byte for byte") {
+TEST_CASE("cli interop: export then import gives back the checkpoint byte for byte, target transform included") {
   const TempDir dir("syn_cli_interop");
   const std::string csv = write_synthetic_csv((dir.path / "s.csv").string(), 400);
   const std::string model = (dir.path / "m.syn").string(), st = (dir.path / "m.safetensors").string();
   REQUIRE(run_cli("train --data " + quoted(csv) + " --target demand --features temperature --model gru --lookback 24 "
                   "--horizon 4 --epochs 2 --reg pruning --prune-begin 0 --prune-every 5 --model-opt hidden_size=8 "
-                  "--no-progress --out " + quoted(model), dir.path).status == 0);
+                  "--transform diff --no-progress --out " + quoted(model), dir.path).status == 0);
   const CliResult e = run_cli("export " + quoted(model) + " --format safetensors --out " + quoted(st), dir.path);
   CHECK(e.status == 0);
   CHECK(e.err.find("wrote 14 tensors") != std::string::npos);  // the GRU stack and head (10) and the 4 masks the pruner set

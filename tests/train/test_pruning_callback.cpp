@@ -154,14 +154,16 @@ TEST_CASE("pruning callback: each tensor of a log line names the kernel plan it 
   std::vector<nlohmann::json> updates;
   for (std::string line; std::getline(lines, line);) updates.push_back(nlohmann::json::parse(line));
   REQUIRE(updates.size() >= 2);
-  // The first update prunes little (every weight stays dense); the last one reaches 0.8, past the
-  // crossover, and each tensor names the plan sparse_plan_for gives it now.
+  // The first update prunes little (every weight stays dense); after the last one (0.8 overall)
+  // each tensor names the plan sparse_plan_for gives it now.
   for (const auto& t : updates.front()["tensors"]) CHECK(t["plan"] == "dense");
+  int sparse = 0;
   for (const auto& t : updates.back()["tensors"]) {
     for (const auto& [name, w] : cb.pruner().tensors())
       if (name == t["name"]) CHECK(t["plan"] == sparse_plan_name(sparse_plan_for(w, kReportBatch)));
-    CHECK(t["plan"] == "sparse");
+    sparse += t["plan"] == "sparse";
   }
+  CHECK(sparse > 0);  // global pruning to 0.8 leaves the largest tensors past the crossover
 }
 
 TEST_CASE("pruning callback: an invalid schedule throws ValueError") {

@@ -30,13 +30,17 @@ const std::vector<int64_t>& Mask::live_indices() const {
 }
 
 void Mask::zero_dead(float* p) const {
+  if (nnz_ == numel_) return;
   for (size_t w = 0; w < bits_.size(); ++w) {
     const uint64_t word = bits_[w];
     if (word == ~uint64_t{0}) continue;
-    const int64_t base = static_cast<int64_t>(w * 64);
-    const int64_t end = std::min<int64_t>(64, numel_ - base);
-    for (int64_t j = 0; j < end; ++j)
-      if (!((word >> j) & 1u)) p[base + j] = 0.f;
+    float* q = p + w * 64;
+    const int64_t end = std::min<int64_t>(64, numel_ - static_cast<int64_t>(w * 64));
+    if (end == 64) {  // branch-free, so that the compiler vectorises it
+      for (int j = 0; j < 64; ++j) q[j] = ((word >> j) & 1u) ? q[j] : 0.f;
+    } else {
+      for (int64_t j = 0; j < end; ++j) q[j] = ((word >> j) & 1u) ? q[j] : 0.f;
+    }
   }
 }
 

@@ -68,11 +68,13 @@ class Optimizer {
 
   void sync_state_with_mask(size_t index, const Tensor& param, std::initializer_list<Tensor*> state);
 
-  // Calls f(i) for every live entry i of param (every entry without a mask), in parallel chunks.
+  // Calls f(i) for every live entry i of param (every entry without a mask or with an all-live
+  // one), in parallel chunks.
   template <class F>
   static void for_each_live(const Tensor& param, F&& f) {
     constexpr int64_t kGrain = 8192;
-    if (const auto& mask = param.mask()) {
+    const auto& mask = param.mask();
+    if (mask && mask->nnz() < mask->numel()) {  // an all-live mask takes the contiguous loop
       const int64_t* live = mask->live_indices().data();
       parallel_for(mask->nnz(), kGrain, [&](int64_t b, int64_t e) {
         for (int64_t k = b; k < e; ++k) f(live[k]);

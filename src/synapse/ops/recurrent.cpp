@@ -404,9 +404,10 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
     for (int64_t j = 0; j < gh; ++j) bias[j] += w.b_hh.data()[j];
   // The sparse plan of W_hh runs the feature-major loop for batches > 1, where W_ih multiplies per
   // step too and, under the sparse plan, joins the loop (Note [Feature-major recurrent loop]).
-  const SparsePlan plan_hh = sparse_plan_for(w.w_hh, n);
+  const SparsePlan plan_hh = sparse_plan_for(w.w_hh, n, n > 1 ? SparseLayout::feature_major : SparseLayout::transposed);
   const bool sparse_hh = plan_hh == SparsePlan::sparse, feature_major = sparse_hh && n > 1;
-  const SparsePlan plan_ih = sparse_plan_for(w.w_ih, feature_major ? n : rows);
+  const SparsePlan plan_ih =
+      feature_major ? sparse_plan_for(w.w_ih, n, SparseLayout::feature_major) : sparse_plan_for(w.w_ih, rows);
   const bool fused = feature_major && plan_ih == SparsePlan::sparse;
   const std::optional<SparseWeight> sparse_w_ih =
       plan_ih == SparsePlan::sparse

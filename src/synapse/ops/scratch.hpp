@@ -5,6 +5,8 @@
 #include <memory>
 #include <new>
 
+#include "synapse/core/buffer_cache.hpp"
+
 namespace syn::detail {
 
 // Elements (or multiply-adds) a parallel chunk should carry before work is split between threads.
@@ -12,22 +14,25 @@ inline constexpr int64_t kChunkWork = int64_t{1} << 16;
 
 // Uninitialised, 64-byte aligned floats for buffers that are written before they are read and never
 // leave an op (tensor storage is zero-filled, which would cost a pass over these large buffers for
-// nothing). n == 0 allocates nothing.
+// nothing), from the buffer cache (Note [Buffer cache]). n == 0 allocates nothing.
+// Scratch's deleter: returns the block to the buffer cache.
+struct ScratchFree {
+  size_t bytes = 0;
+  void operator()(float* p) const { cached_free(p, bytes); }
+};
+
 class Scratch {
  public:
   Scratch() = default;  // no buffer
-  explicit Scratch(int64_t n) {
-    if (n <= 0) return;
-    data_.reset(static_cast<float*>(std::aligned_alloc(64, static_cast<size_t>((n * 4 + 63) / 64 * 64))));
-    if (!data_) throw std::bad_alloc();
+  explicit Scratch(int64_t n) : bytes_(n > 0 ? static_cast<size_t>(n) * sizeof(float) : 0) {
+    if (bytes_) data_.reset(static_cast<float*>(cached_alloc(bytes_)));
+    data_.get_deleter().bytes = bytes_;
   }
   float* data() const { return data_.get(); }
 
  private:
-  struct Free {
-    void operator()(float* p) const { std::free(p); }
-  };
-  std::unique_ptr<float, Free> data_;
+  size_t bytes_ = 0;
+  std::unique_ptr<float, ScratchFree> data_;
 };
 
 }  // namespace syn::detail

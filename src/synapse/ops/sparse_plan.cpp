@@ -36,11 +36,21 @@ Forced forced_plan() {
 
 const char* sparse_plan_name(SparsePlan plan) { return plan == SparsePlan::sparse ? "sparse" : "dense"; }
 
-SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k) {
-  // Crossovers from bench/bench_sparse_ops.cpp (bench/README.md "Sparse crossovers").
+SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k, SparseLayout layout) {
+  // Crossovers measured by bench_pruned (one thread; bench/README.md "Pruned models"):
+  // BM_linear_masked (forward and both gradients): batched products pay from about 80 % sparsity;
+  // with few input features and a very large batch the transposes into the batch-contiguous layout
+  // cost as much as the saved multiply-adds until about 95 %; a batch of one pays from about 85 %.
+  // BM_train_step/lstm: the feature-major loop, which transposes nothing per product, already
+  // pays at 50 %.
   (void)m;
-  (void)k;
-  const double crossover = batch == 1 ? 0.5 : 0.3;
+  double crossover = 0.2;
+  if (batch == 1)
+    crossover = 0.15;
+  else if (layout == SparseLayout::feature_major)
+    crossover = 0.55;
+  else if (k <= 64 && batch > 1024)
+    crossover = 0.05;
   return density <= crossover ? SparsePlan::sparse : SparsePlan::dense;
 }
 
@@ -49,7 +59,7 @@ SparsePlanOverride::SparsePlanOverride(SparsePlan plan)
 
 SparsePlanOverride::~SparsePlanOverride() { g_override.store(previous_); }
 
-SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch) {
+SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch, SparseLayout layout) {
   const auto& mask = weight.mask();
   if (!mask || weight.rank() != 2) return SparsePlan::dense;
   switch (forced_plan()) {
@@ -60,7 +70,7 @@ SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch) {
     case Forced::none:
       break;
   }
-  return choose_sparse_plan(mask->density(), batch, weight.size(0), weight.size(1));
+  return choose_sparse_plan(mask->density(), batch, weight.size(0), weight.size(1), layout);
 }
 
 }  // namespace syn

@@ -23,14 +23,20 @@ namespace syn {
 
 enum class SparsePlan { dense, sparse };
 
+// How the sparse plan would run a product: transposing batch-major operands into the
+// batch-contiguous layout and back (linear layers), or inside the feature-major recurrent loop,
+// which keeps that layout and transposes nothing per product (Note [Feature-major recurrent loop]).
+enum class SparseLayout { transposed, feature_major };
+
 const char* sparse_plan_name(SparsePlan plan);  // "dense" | "sparse"
 
 // The plan for a weight of shape (m, k) with the given mask density in a product over `batch` rows.
-SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k);
+SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k,
+                              SparseLayout layout = SparseLayout::transposed);
 
 // The plan a 2-D weight tensor gets in a product over `batch` rows: dense without a mask, else
 // choose_sparse_plan unless SYN_SPARSE_PLAN forces one.
-SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch);
+SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch, SparseLayout layout = SparseLayout::transposed);
 
 // For tests and benchmarks: while alive, every masked weight runs `plan` (overriding SYN_SPARSE_PLAN).
 class SparsePlanOverride {

@@ -329,7 +329,7 @@ template <class A>
 inline constexpr int kTransposeBlock = kLanes<A> == 4 ? 4 : 8;
 
 template <class A>
-inline void transpose_block(const float* src, int64_t ld_src, float* dst, int64_t ld_dst) {
+SYN_SIMD_INLINE void transpose_block(const float* src, int64_t ld_src, float* dst, int64_t ld_dst) {
   if constexpr (kTransposeBlock<A> == 8) {
 #if defined(__AVX2__)
     __m256 r[8], t[8];

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Markdown tables for bench/README.md ("Pruned models") from the JSON that bench_pruned writes with
+--benchmark_out=FILE --benchmark_out_format=json, and optionally the JSON lines of
+../shared/peers/torch_peer.py from the same session. Times are thread CPU times (one thread).
+
+    python3 bench/pruned_table.py pruned.json [torch_peer.jsonl]
+"""
+import json
+import re
+import sys
+
+
+def load(path):
+    """name -> {'ms', 'gflops', 'nnz', 'label'} (min_time suffixes dropped)."""
+    out = {}
+    for b in json.load(open(path))["benchmarks"]:
+        if b.get("run_type") != "iteration":
+            continue
+        scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
+        name = re.sub(r"/min_time:[0-9.]+", "", b["run_name"])
+        out[name] = {"ms": b["cpu_time"] * scale, "gflops": b.get("GFLOP/s"), "nnz": b.get("nnz"),
+                     "label": b.get("label", "")}
+    return out
+
+
+def linear_tables(r):
+    """Per (N, K): dense-equivalent GFLOP/s and speedup of each plan against the unmasked-equivalent
+    dense plan at sparsity 0; and the crossover (lowest sparsity where sparse beats dense)."""
+    lines = []
+    shapes = sorted({tuple(int(v) for v in n.split("/")[1:4]) for n in r if n.startswith("BM_linear_masked/")})
+    crossovers = []
+    for n, k, m in shapes:
+        base = r.get(f"BM_linear_masked/{n}/{k}/{m}/0/dense")
+        if not base:
+            continue
+        lines.append(f"\n**N = {n}, K = M = {k}** (dense at 0%: {base['ms']:.3f} ms, {base['gflops']:.1f} GFLOP/s)\n")
+        lines.append("| sparsity | dense ms | sparse ms | sparse / dense time | speedup vs dense 0% | sparse dense-equivalent GFLOP/s |")
+        lines.append("|---:|---:|---:|---:|---:|---:|")
+        crossover = None
+        for s in (0, 50, 80, 90, 95, 99):
+            d = r.get(f"BM_linear_masked/{n}/{k}/{m}/{s}/dense")
+            sp = r.get(f"BM_linear_masked/{n}/{k}/{m}/{s}/sparse")
+            if not d or not sp:
+                continue
+            if crossover is None and sp["ms"] < d["ms"]:
+                crossover = s
+            lines.append(f"| {s}% | {d['ms']:.3f} | {sp['ms']:.3f} | {sp['ms'] / d['ms']:.2f} | "
+                         f"{base['ms'] / sp['ms']:.2f}× | {sp['gflops']:.1f} |")
+        crossovers.append((n, k, crossover))
+    lines.append("\n**Crossovers** (lowest measured sparsity at which the sparse plan beats the dense one):\n")
+    lines.append("| N | K = M | crossover |")
+    lines.append("|---:|---:|---:|")
+    for n, k, c in crossovers:
+        lines.append(f"| {n} | {k} | {'none' if c is None else str(c) + '%'} |")
+    return "\n".join(lines)
+
+
+def model_table(r, peer):
+    lines = ["| workload | ms | speedup vs unmasked |", "|---|---:|---:|"]
+    for prefix in ("BM_train_step/lstm/", "BM_infer/lstm/b1/", "BM_train_step/patchtst/"):
+        base = r.get(prefix + "unmasked")
+        for name, b in r.items():
+            if not name.startswith(prefix):
+                continue
+            speed = f"{base['ms'] / b['ms']:.2f}×" if base else ""
+            lines.append(f"| `{name}` | {b['ms']:.3f} | {speed} |")
+    if peer:
+        lines.append("\nPyTorch (`../shared/peers/torch_peer.py`, same session):\n")
+        lines.append("| workload | ms |")
+        lines.append("|---|---:|")
+        for p in peer:
+            if "ms" in p:
+                lines.append(f"| {p['name']} | {p['ms']:.1f} |")
+    peak = r.get("BM_peak_fma")
+    if peak:
+        lines.append(f"\nFMA peak of one core in the same binary: {peak['gflops']:.1f} GFLOP/s ({peak['label']}).")
+    return "\n".join(lines)
+
+
+def main():
+    r = load(sys.argv[1])
+    peer = []
+    if len(sys.argv) > 2:
+        for line in open(sys.argv[2]):
+            line = line.strip()
+            if line.startswith("{"):
+                peer.append(json.loads(line))
+    print(linear_tables(r))
+    print()
+    print(model_table(r, peer))
+
+
+if __name__ == "__main__":
+    main()
