@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "synapse/core/error.hpp"
 #include "synapse/forecast/number.hpp"
 
 namespace syn::apps {
@@ -21,7 +22,7 @@ CLI::Validator integer_from(int64_t minimum, const std::string& bound, const cha
         const char* end = s.data() + s.size();
         auto [ptr, ec] = std::from_chars(s.data(), end, v);
         if (ec == std::errc() && ptr == end && v >= minimum) return {};
-        return "must be a whole number " + bound + ", got '" + s + "'";
+        return "must be a whole number " + bound + ", got " + detail::excerpt(s);
       },
       type_name);
 }
@@ -36,7 +37,7 @@ CLI::Validator positive_number() {
       [](std::string& s) -> std::string {
         double v = 0;
         if (parse_double(s, v) && v > 0) return {};
-        return "must be a number > 0, got '" + s + "'";
+        return "must be a number > 0, got " + detail::excerpt(s);
       },
       "NUMBER>0");
 }
@@ -46,7 +47,7 @@ CLI::Validator non_negative_number() {
       [](std::string& s) -> std::string {
         double v = 0;
         if (parse_double(s, v) && v >= 0) return {};
-        return "must be a number >= 0, got '" + s + "'";
+        return "must be a number >= 0, got " + detail::excerpt(s);
       },
       "NUMBER>=0");
 }
@@ -56,7 +57,7 @@ CLI::Validator probability() {
       [](std::string& s) -> std::string {
         double v = 0;
         if (parse_double(s, v) && v >= 0 && v < 1) return {};
-        return "must be a number in [0, 1), got '" + s + "'";
+        return "must be a number in [0, 1), got " + detail::excerpt(s);
       },
       "P in [0,1)");
 }
@@ -66,7 +67,7 @@ CLI::Validator unit_interval() {
       [](std::string& s) -> std::string {
         double v = 0;
         if (parse_double(s, v) && v >= 0 && v <= 1) return {};
-        return "must be a number in [0, 1], got '" + s + "'";
+        return "must be a number in [0, 1], got " + detail::excerpt(s);
       },
       "S in [0,1]");
 }

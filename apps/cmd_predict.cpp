@@ -58,6 +58,7 @@ std::string forecasts_csv(const forecast::TransformedSeries& t, const train::For
 
 int run_predict(const PredictArgs& a) {
   a.run.apply();
+  if (!a.out.empty()) train::check_writable(a.out, "--out");
   train::Checkpoint c = train::load_checkpoint(a.model_file, a.kind);
   if (a.seed) c.config.seed = *a.seed;
   const auto model = train::restore_model(c, a.model_file);

@@ -8,9 +8,11 @@
 #include "command.hpp"
 #include "json_report.hpp"
 #include "prune_args.hpp"
+#include "resume_args.hpp"
 #include "run_options.hpp"
 #include "scores_report.hpp"
 #include "synapse/core/error.hpp"
+#include "synapse/train/atomic_file.hpp"
 #include "synapse/train/checkpoint.hpp"
 #include "synapse/train/pruning_callback.hpp"
 #include "synapse/train/training_run.hpp"
@@ -29,6 +31,7 @@ struct TrainArgs {
   bool no_shuffle = false, no_early_stopping = false;
   RunOptions run;
   PruneArgs prune;
+  ResumeArgs resume;
   // Options checked against the model they would change (check_applies).
   const CLI::Option *dropout_option = nullptr, *mc_samples_option = nullptr, *momentum_option = nullptr;
 };
@@ -93,7 +96,7 @@ std::unique_ptr<train::PruningCallback> make_pruning(const TrainArgs& a, const p
   train::PruningCallbackOptions options;
   options.warn = warn;
   if (!a.prune.log.empty()) {
-    log.open(a.prune.log, std::ios::trunc);
+    log.open(a.prune.log, a.resume.resume.empty() ? std::ios::trunc : std::ios::app);
     SYN_CHECK_T(ValueError, log.good(), "--prune-log: cannot write '", a.prune.log, "'");
     options.log = &log;
   }
@@ -108,6 +111,15 @@ std::unique_ptr<train::PruningCallback> make_pruning(const TrainArgs& a, const p
                a.prune.granularity.c_str(), pruner->tensors().size(), static_cast<long long>(weights),
                names.c_str());
   return std::make_unique<train::PruningCallback>(std::move(*pruner), schedule, std::move(options));
+}
+
+// Every file train writes can be created: checked before any work (the data is not even read yet).
+void check_output_paths(const TrainArgs& a) {
+  train::check_writable(a.out, "--out");
+  if (!a.log.empty()) train::check_writable(a.log, "--log");
+  if (!a.prune.log.empty()) train::check_writable(a.prune.log, "--prune-log");
+  if (const std::string state = checkpoint_file(a.resume, a.out); !state.empty())
+    train::check_writable(state, "--checkpoint-file");
 }
 
 int run_train(const TrainArgs& a) {
@@ -137,9 +149,12 @@ int run_train(const TrainArgs& a) {
   options.shuffle = !a.no_shuffle;
   options.progress = a.run.progress() ? train::ProgressMode::automatic : train::ProgressMode::never;
   options.validate();
+  check_output_paths(a);
+  std::unique_ptr<train::TrainState> resume_state;
+  apply_resume_args(a.resume, a.out, options, resume_state);
   std::ofstream log;
   if (!a.log.empty()) {
-    log.open(a.log, std::ios::trunc);
+    log.open(a.log, resume_state ? std::ios::app : std::ios::trunc);
     SYN_CHECK_T(ValueError, log.good(), "--log: cannot write '", a.log, "'");
     options.log = &log;
   }
@@ -170,6 +185,7 @@ int run_train(const TrainArgs& a) {
     pruning = make_pruning(a, schedule, *run.model, prune_log);
     options.callbacks.push_back(pruning.get());
   }
+  options.interrupt = stop_on_interrupt();
   train::train_and_score(run, options);
   a.run.info("%s (%.2fs); weights of epoch %lld kept", run.result.message.c_str(),
                run.result.seconds, static_cast<long long>(run.result.kept_epoch));
@@ -210,7 +226,7 @@ int run_train(const TrainArgs& a) {
       {"model_file", a.out}};
   add_scores_json(out, scores, run.test_prediction, run.data.scaler);
   std::cout << out.dump() << std::endl;
-  return kExitOk;
+  return run.result.stop_reason == train::StopReason::interrupted ? kExitInterrupted : kExitOk;
 }
 
 }  // namespace
@@ -305,6 +321,7 @@ Command add_train_command(CLI::App& root) {
       ->check(non_negative_number())
       ->capture_default_str();
   app->add_option("--seed", a->config.seed, "Seed of initialisation, dropout, MC-dropout passes and shuffling")
+      ->check(non_negative_integer())
       ->capture_default_str();
   app->add_option("--protocol", a->protocol,
                   "clean (70/10/20 train/validation/test, scaler on train, early stopping on validation, best "
@@ -333,6 +350,7 @@ Command add_train_command(CLI::App& root) {
       ->type_name("FILE");
   add_run_options(*app, a->run);
   add_prune_options(*app, a->prune);
+  add_resume_options(*app, a->resume);
   return {app, [a] { return run_train(*a); }};
 }
 

@@ -14,9 +14,11 @@ namespace syn::apps {
 //   2  bad usage or bad input: unknown option, invalid value, unreadable or malformed data file or
 //      checkpoint, unknown column, too few rows, a checkpoint of another model kind. The reason goes to
 //      stderr and names the file and the column, line, option or field.
+//   130 train stopped by Ctrl-C: the weights kept so far were scored and saved as usual.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInterrupted = 130;
 
 struct Command {
   CLI::App* app = nullptr;

@@ -4,14 +4,16 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "synapse/core/error.hpp"
+
 namespace syn::apps {
 namespace {
 std::string scalar_text(const nlohmann::json& v, const std::string& key, const std::string& file) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number()) return v.dump();
-  throw CLI::ConversionError(file + ": key '" + key +
-                             "' must be a string, number, boolean or a list of them, got " + v.dump());
+  throw CLI::ConversionError(file + ": key " + detail::excerpt(key) +
+                             " must be a string, number, boolean or a list of them, got " + detail::clipped(v.dump()));
 }
 // A relative FILE or DIR value, resolved against the config file's folder.
 std::string resolved_path(const std::string& value, const std::string& config_file) {
@@ -52,7 +54,7 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
     std::replace(item.name.begin(), item.name.end(), '_', '-');
     const CLI::Option* option = sub->get_option_no_throw("--" + item.name);
     if (!option || item.name == "help")
-      throw CLI::ConfigError(file + ": '" + key + "' is not an option of synapse " + sub->get_name() +
+      throw CLI::ConfigError(file + ": " + detail::excerpt(key) + " is not an option of synapse " + sub->get_name() +
                              " (see synapse " + sub->get_name() + " --help)");
     if (value.is_array())
       for (const auto& v : value) item.inputs.push_back(scalar_text(v, key, file));

@@ -34,6 +34,8 @@ nlohmann::json training_json(const train::TrainResult& r) {
           {"kept_epoch", r.kept_epoch},
           {"stop_reason", std::string(train::stop_reason_name(r.stop_reason))},
           {"message", r.message},
+          {"skipped_batches", r.skipped_batches},
+          {"resumed_after", r.resumed_after},
           {"seconds", r.seconds}};
 }
 

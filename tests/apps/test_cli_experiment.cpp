@@ -123,6 +123,11 @@ TEST_CASE("experiment: a bad grid fails before any run, naming the entry") {
        "datasets[0] (gone): dataset file 'no_such_file.csv' not found"},
       {{{"settings", {{"epochz", 3}}}}, "unknown setting \"epochz\""},
       {{{"axes", {{"final_sparsity", {0.5, -1}}}}}, "sparsity -1): pruning schedule: final sparsity must be"},
+      // Found by fuzz_experiment: a number as the name was a JSON type error (exit 1).
+      {{{"name", 7}}, "\"name\" must be text, got 7"},
+      {{{"axes", {{"lr", json(std::vector<double>(60, 1e-3))}, {"epochs", json(std::vector<int>(60, 1))},
+                   {"batch", json(std::vector<int>(60, 8))}}}},
+       "more than 100000 runs (the product of the lists' and axes' lengths)"},
   };
   for (const auto& [change, message] : cases) {
     const CliResult r = run_cli("experiment run --config " + quoted(write_grid(dir, change)) + " --results " + quoted(results), dir.path);

@@ -99,3 +99,17 @@ TEST_CASE("random: uniform, normal and bernoulli have the right moments") {
   CHECK(static_cast<double>(hits) / n == doctest::Approx(0.3).epsilon(0.01));
   for (int i = 0; i < 1000; ++i) CHECK(gen.below(7) < 7);
 }
+
+TEST_CASE("tensor: an allocation that cannot succeed names the shape and the bytes asked") {
+  // 2^70 elements: the byte count overflows size_t, refused before asking the system.
+  CHECK_THROWS_WITH_AS(Tensor::empty(Shape{int64_t{1} << 35, int64_t{1} << 35}),
+                       doctest::Contains("shape (34359738368, 34359738368)"), AllocationError);
+  CHECK_THROWS_WITH_AS(Tensor::empty(Shape{int64_t{1} << 35, int64_t{1} << 35}),
+                       doctest::Contains("4.72e+21 bytes (4 ZiB"), AllocationError);
+#if !defined(__SANITIZE_ADDRESS__)  // ASan aborts on a request beyond its maximum instead of returning null
+  // 2^60 bytes fit in size_t but in no address space: the system refuses them.
+  CHECK_THROWS_WITH_AS(Tensor::empty(Shape{int64_t{1} << 29, int64_t{1} << 29}),
+                       doctest::Contains("1.15e+18 bytes (1 EiB) asked, the system refused"),
+                       AllocationError);
+#endif
+}

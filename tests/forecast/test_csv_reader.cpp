@@ -125,6 +125,13 @@ TEST_CASE("csv: unnamed empty trailing columns are dropped, unnamed columns with
       parse_csv("a,,c\n1,2,3\n", {}, "n.csv"),
       Contains("n.csv: column 2 has no name in the header (line 1) but holds values, e.g. on line 2"),
       ValueError);
+  // Found by fuzz_csv: an unnamed column holding only missing markers read past the last row.
+  CHECK_THROWS_WITH_AS(parse_csv(",11.284\nNA,10.4\n", {}, "m.csv"),
+                       Contains("m.csv: column 1 has no name in the header (line 1) but holds values, e.g. on line 2"),
+                       ValueError);
+  CHECK_THROWS_WITH_AS(parse_csv("x,,y\n1,,2\n3,NA,4\n", {}, "m.csv"),
+                       Contains("column 2 has no name in the header (line 1) but holds values, e.g. on line 3"),
+                       ValueError);
 }
 
 TEST_CASE("csv: missing-value markers and numeric sentinels become NaN") {

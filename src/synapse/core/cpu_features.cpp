@@ -68,7 +68,7 @@ const std::vector<CpuFeature>& cpu_features() {
   static const std::vector<CpuFeature> features = [] {
     __builtin_cpu_init();
     // __builtin_cpu_supports takes a string literal, hence the switch.
-    const auto has = [](CpuFeature f) {
+    const auto has = [](CpuFeature f) -> bool {
       switch (f) {
         case CpuFeature::sse2: return __builtin_cpu_supports("sse2");
         case CpuFeature::avx2: return __builtin_cpu_supports("avx2");
@@ -80,7 +80,7 @@ const std::vector<CpuFeature>& cpu_features() {
         case CpuFeature::avx512vl: return __builtin_cpu_supports("avx512vl");
         case CpuFeature::avx512cd: return __builtin_cpu_supports("avx512cd");
       }
-      return 0;
+      return false;
     };
     std::vector<CpuFeature> out;
     for (CpuFeature f : kFeatures)

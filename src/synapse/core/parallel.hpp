@@ -9,7 +9,9 @@
 // count) and then add the block results in index order. Consequence: for a given instruction set,
 // results are bitwise identical for any number of threads. tests/ops check 1 vs 2 threads.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <exception>
 
 #if defined(SYN_HAVE_OPENMP)
 #include <omp.h>
@@ -35,8 +37,16 @@ class GrainOverride {
 };
 int64_t grain_override();  // 0 when none
 
+// Note [Exceptions in parallel_for]
+// An exception must not leave an OpenMP region (that calls std::terminate). Each chunk runs inside a
+// try block; the first exception caught is kept, chunks that have not started yet are skipped, the
+// region ends as usual (every thread joined), and the kept exception is rethrown to the caller as it
+// was thrown (same type and message). Chunks already running finish, so a body may have written part
+// of its output: callers publish results only after parallel_for returns, so a throw publishes none.
+
 // Calls f(begin, end) on disjoint chunks covering [0, n), each at least `grain` long (except the
 // last), in parallel when there is more than one chunk and we are not already inside a parallel region.
+// An exception from f reaches the caller (Note [Exceptions in parallel_for]).
 template <class F>
 void parallel_for(int64_t n, int64_t grain, F&& f) {
   if (n <= 0) return;
@@ -47,11 +57,21 @@ void parallel_for(int64_t n, int64_t grain, F&& f) {
   const int64_t chunks = std::min<int64_t>(threads, (n + grain - 1) / grain);
   if (chunks > 1) {
     const int64_t step = (n + chunks - 1) / chunks;
+    std::exception_ptr error;
+    std::atomic<bool> failed{false};
 #pragma omp parallel for schedule(static) num_threads(static_cast<int>(chunks))
     for (int64_t c = 0; c < chunks; ++c) {
       const int64_t begin = c * step, end = std::min(n, begin + step);
-      if (begin < end) f(begin, end);
+      if (begin >= end || failed.load(std::memory_order_relaxed)) continue;
+      try {
+        f(begin, end);
+      } catch (...) {
+#pragma omp critical(syn_parallel_for_error)
+        if (!error) error = std::current_exception();
+        failed.store(true, std::memory_order_relaxed);
+      }
     }
+    if (error) std::rethrow_exception(error);
     return;
   }
 #endif

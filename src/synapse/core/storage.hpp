@@ -4,14 +4,17 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "synapse/core/shape.hpp"
+
 namespace syn {
 
 inline constexpr size_t kStorageAlignment = 64;
 
 class Storage {
  public:
-  // Allocates n floats, zero-filled.
-  explicit Storage(size_t n);
+  // Allocates shape.numel() floats, zero-filled. AllocationError naming the shape and the bytes asked
+  // when the size overflows or the system refuses the memory.
+  explicit Storage(const Shape& shape);
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;

@@ -13,7 +13,7 @@ namespace syn {
 
 Tensor Tensor::empty(const Shape& shape) {
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<Storage>(static_cast<size_t>(shape.numel()));
+  impl->storage = std::make_shared<Storage>(shape);
   impl->shape = shape;
   return Tensor(std::move(impl));
 }

@@ -65,9 +65,13 @@ class CsvReader {
     for (size_t j = 0; j < header_.fields.size(); ++j) {
       const std::string& name = header_.fields[j];
       if (contains(options_.ignore, name) || (name.empty() && column_is_empty(j))) continue;
-      SYN_CHECK_T(ValueError, !name.empty(), "read_csv: ", source_, ": column ", j + 1,
-                  " has no name in the header (line ", header_.line, ") but holds values, e.g. on line ",
-                  rows_[first_value(j)].line);
+      if (name.empty()) {  // not empty: a cell holds something, if only a missing marker
+        const auto filled = std::find_if(rows_.begin(), rows_.end(),
+                                         [j](const CsvRecord& r) { return !r.fields[j].empty(); });
+        throw ValueError(detail::concat("read_csv: ", source_, ": column ", j + 1,
+                                        " has no name in the header (line ", header_.line,
+                                        ") but holds values, e.g. on line ", filled->line));
+      }
       if (contains(options_.text_columns, name)) {
         table.add(Column::text(name, cells(j)));
         continue;
@@ -82,9 +86,10 @@ class CsvReader {
         join_time(dates, j);
       } else {
         throw ValueError(
-            detail::concat("read_csv: ", source_, ": column ", label(j), " holds text, e.g. '", sample,
-                           "' on line ", rows_[first].line,
-                           " (expected numbers, dates or times); skip it with --ignore ", header_.fields[j]));
+            detail::concat("read_csv: ", source_, ": column ", label(j), " holds text, e.g. ", detail::excerpt(sample),
+                           " on line ", rows_[first].line,
+                           " (expected numbers, dates or times); skip it with --ignore ",
+                           detail::clipped(header_.fields[j])));
       }
     }
     if (!dates.empty()) {
@@ -100,7 +105,7 @@ class CsvReader {
   std::string_view cell(size_t row, size_t col) const { return rows_[row].fields[col]; }
 
   std::string label(size_t col) const {
-    return detail::concat("'", header_.fields[col], "' (column ", col + 1, ")");
+    return detail::concat(detail::excerpt(header_.fields[col]), " (column ", col + 1, ")");
   }
 
   std::string where(size_t row, size_t col) const {
@@ -130,23 +135,20 @@ class CsvReader {
     for (size_t j = 0; j < names.size(); ++j)
       for (size_t k = 0; k < j; ++k)
         SYN_CHECK_T(ValueError, names[j].empty() || names[j] != names[k], "read_csv: ", source_, " line ",
-                    header_.line, ": duplicate column name '", names[j], "' (columns ", k + 1, " and ", j + 1,
+                    header_.line, ": duplicate column name ", detail::excerpt(names[j]), " (columns ", k + 1, " and ", j + 1,
                     ")");
     for (const auto* list : {&options_.ignore, &options_.text_columns})
       for (const std::string& name : *list)
         SYN_CHECK_T(ValueError, !name.empty() && contains(names, name), "read_csv: ", source_,
-                    ": no column '", name, "' to ", list == &options_.ignore ? "ignore" : "keep as text",
+                    ": no column ", detail::excerpt(name), " to ", list == &options_.ignore ? "ignore" : "keep as text",
                     "; the header has: ", header_names());
   }
 
   std::string header_names() const {
-    std::string out;
+    std::vector<std::string> names;
     for (const std::string& name : header_.fields)
-      if (!name.empty()) {
-        if (!out.empty()) out += ", ";
-        out += name;
-      }
-    return out;
+      if (!name.empty()) names.push_back(name);
+    return detail::clipped_list(names);
   }
 
   std::vector<std::string> cells(size_t col) const {
@@ -161,7 +163,7 @@ class CsvReader {
       const std::string_view value = cell(r, col);
       if (is_missing(value)) continue;
       const std::optional<double> number = parse_number(value, decimal_comma_);
-      SYN_CHECK_T(ValueError, number.has_value(), where(r, col), " has '", value, "' (expected a number",
+      SYN_CHECK_T(ValueError, number.has_value(), where(r, col), " has ", detail::excerpt(value), " (expected a number",
                   decimal_comma_ ? " with a decimal comma" : "",
                   " like the rest of the column, or a missing marker: ", kMissingList, ")");
       if (!contains_value(*number)) out[r] = *number;
@@ -186,7 +188,7 @@ class CsvReader {
   std::string_view timestamp_cell(size_t row, size_t col, size_t sample_row) const {
     const std::string_view value = cell(row, col);
     SYN_CHECK_T(ValueError, !is_missing(value), where(row, col), " has no value (expected a ",
-                "timestamp like '", cell(sample_row, col), "' on line ", rows_[sample_row].line, ")");
+                "timestamp like ", detail::excerpt(cell(sample_row, col)), " on line ", rows_[sample_row].line, ")");
     return value;
   }
 
@@ -196,8 +198,8 @@ class CsvReader {
     for (size_t r = 0; r < rows_.size(); ++r) {
       const std::string_view text = timestamp_cell(r, index.date, date_sample);
       std::optional<DateTime> date = parse_date(text);
-      SYN_CHECK_T(ValueError, date.has_value(), where(r, index.date), " has '", text,
-                  "' (expected a date like '", cell(date_sample, index.date), "' on line ",
+      SYN_CHECK_T(ValueError, date.has_value(), where(r, index.date), " has ", detail::excerpt(text),
+                  " (expected a date like ", detail::excerpt(cell(date_sample, index.date)), " on line ",
                   rows_[date_sample].line, ")");
       times.push_back(*date);
     }
@@ -209,8 +211,8 @@ class CsvReader {
                     "the file also has the time column ", label(col), " (expected one or the other)");
         const std::string_view text = timestamp_cell(r, col, time_sample);
         const std::optional<TimeOfDay> time = parse_time_of_day(text);
-        SYN_CHECK_T(ValueError, time.has_value(), where(r, col), " has '", text,
-                    "' (expected a time of day like '", cell(time_sample, col), "' on line ",
+        SYN_CHECK_T(ValueError, time.has_value(), where(r, col), " has ", detail::excerpt(text),
+                    " (expected a time of day like ", detail::excerpt(cell(time_sample, col)), " on line ",
                     rows_[time_sample].line, ")");
         times[r].hour = time->hour;
         times[r].minute = time->minute;

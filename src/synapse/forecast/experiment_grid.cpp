@@ -215,7 +215,7 @@ ExperimentGrid ExperimentGrid::parse(const json& grid, const std::filesystem::pa
                 where, ": unknown key \"", key, "\"");
   ExperimentGrid g;
   g.file = file;
-  g.name = grid.value("name", file.stem().string());
+  g.name = grid.contains("name") ? text(grid.at("name"), where + ": \"name\"") : file.stem().string();
   const std::filesystem::path grid_dir = file.parent_path();
 
   std::vector<json> datasets;
@@ -264,6 +264,13 @@ ExperimentGrid ExperimentGrid::parse(const json& grid, const std::filesystem::pa
     axes.emplace_back(key, values);
     g.axis_keys.push_back(key);
   }
+  std::vector<size_t> lengths = {datasets.size(), models.size(), regs.size(), lookbacks.size(), seeds.size(),
+                                 protocols.size()};
+  for (const auto& [_, values] : axes) lengths.push_back(values.size());
+  int64_t runs = 1;  // saturates just above the limit, so the product cannot overflow
+  for (size_t n : lengths) runs = std::min(runs * static_cast<int64_t>(n), kMaxGridRuns + 1);
+  SYN_CHECK_T(ValueError, runs <= kMaxGridRuns, where, ": more than ", kMaxGridRuns,
+              " runs (the product of the lists' and axes' lengths); split the grid");
   const std::vector<json> axis_values = combinations(axes);
 
   std::set<std::string> seen;

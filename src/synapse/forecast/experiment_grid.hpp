@@ -30,6 +30,10 @@ namespace syn::forecast {
 // seeds, protocols, then the axes in key order, the last varying fastest.
 // A run's key is its settings object dumped with sorted keys: the results file is matched on it.
 
+// The most runs one grid may expand to (before equal runs are merged): a bigger grid is refused, not
+// expanded into memory.
+inline constexpr int64_t kMaxGridRuns = 100000;
+
 // Setting keys a grid may give in "settings" or "axes" (the model's own keys go through
 // nn::ModelConfig::from_map in the runner, which rejects the unknown ones).
 extern const std::vector<std::string> kExperimentSettingKeys;
@@ -58,9 +62,9 @@ struct ExperimentGrid {
   std::vector<std::string> axis_keys;  // the keys of "axes", sorted
   std::vector<RunSpec> runs;
 
-  // ValueError naming the file and the entry: not an object, a missing or empty list, an unknown
-  // model, regulariser, protocol or setting key, a dataset without name, file or target, or whose
-  // file is found nowhere.
+  // ValueError naming the file and the entry: not an object, a "name" that is not text, a missing or
+  // empty list, an unknown model, regulariser, protocol or setting key, a dataset without name, file
+  // or target, or whose file is found nowhere, more than kMaxGridRuns runs.
   static ExperimentGrid load(const std::filesystem::path& file);
   static ExperimentGrid parse(const nlohmann::json& grid, const std::filesystem::path& file);
 };

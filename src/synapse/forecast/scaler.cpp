@@ -45,6 +45,10 @@ void Scaler::fit(std::span<const double> values, int64_t cols, RowRange rows) {
       for (int64_t r = rows.begin; r < rows.end; ++r) squares += (at(r, c) - offset) * (at(r, c) - offset);
       spread = std::sqrt(squares / n);
     }
+    SYN_CHECK_T(ValueError, std::isfinite(offset) && std::isfinite(spread), "Scaler::fit: column ", c,
+                " spans ", low, " to ", high, ", too wide to scale in double precision (its ",
+                state_.kind == ScalerKind::standard ? "mean or standard deviation" : "range",
+                " overflows); rescale the column");
     state.offset.push_back(offset);
     state.scale.push_back(spread > 0 ? spread : 1.0);
   }

@@ -9,11 +9,11 @@ namespace syn::forecast {
 namespace {
 
 const Column& numeric_column(const Table& table, const std::string& name, const char* role) {
-  SYN_CHECK_T(ValueError, table.contains(name), "select: no ", role, " column '", name, "' in ",
+  SYN_CHECK_T(ValueError, table.contains(name), "select: no ", role, " column ", detail::excerpt(name), " in ",
               table.source(), "; available columns: ", table.describe_columns());
   const Column& column = table.column(name);
-  SYN_CHECK_T(ValueError, column.kind == ColumnKind::numeric, "select: the ", role, " column '", name,
-              "' of ", table.source(), " is text, not numeric");
+  SYN_CHECK_T(ValueError, column.kind == ColumnKind::numeric, "select: the ", role, " column ", detail::excerpt(name),
+              " of ", table.source(), " is text, not numeric");
   return column;
 }
 
@@ -26,7 +26,7 @@ Series select_series(const Table& table, const Selection& selection) {
   for (const std::string& name : selection.features) {
     if (name == selection.target) continue;
     for (const Column* c : columns)
-      SYN_CHECK_T(ValueError, c->name != name, "select: feature '", name, "' is listed twice");
+      SYN_CHECK_T(ValueError, c->name != name, "select: feature ", detail::excerpt(name), " is listed twice");
     columns.push_back(&numeric_column(table, name, "feature"));
   }
 

@@ -43,7 +43,7 @@ const Column& Table::column(std::string_view name) const {
   for (const Column& c : columns_)
     if (c.name == name) return c;
   throw ValueError(
-      detail::concat(source_, ": no column '", name, "'; available columns: ", describe_columns()));
+      detail::concat(source_, ": no column ", detail::excerpt(name), "; available columns: ", describe_columns()));
 }
 
 const Column& Table::column(int64_t index) const {
@@ -54,13 +54,9 @@ const Column& Table::column(int64_t index) const {
 
 std::string Table::describe_columns() const {
   if (columns_.empty()) return "(none)";
-  std::string out;
-  for (const Column& c : columns_) {
-    if (!out.empty()) out += ", ";
-    out += c.name;
-    if (c.kind == ColumnKind::text) out += " (text)";
-  }
-  return out;
+  std::vector<std::string> names;
+  for (const Column& c : columns_) names.push_back(c.kind == ColumnKind::text ? c.name + " (text)" : c.name);
+  return detail::clipped_list(names);
 }
 
 void Table::add(Column column) {

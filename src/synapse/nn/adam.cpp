@@ -70,4 +70,22 @@ void Adam::update(size_t index, Tensor& param, const Tensor& grad) {
   });
 }
 
+Optimizer::State Adam::export_state() const {
+  State out;
+  for (const AdamState& s : state_) {
+    out.steps.push_back(s.step);
+    out.tensors.push_back({copy_of(s.exp_avg), copy_of(s.exp_avg_sq), copy_of(s.max_exp_avg_sq)});
+  }
+  return out;
+}
+
+void Adam::import_state(const State& state) {
+  check_state(state, 3);
+  for (size_t i = 0; i < state_.size(); ++i) {
+    const std::vector<Tensor>& t = state.tensors[i];
+    state_[i] = AdamState{state.steps[i], copy_of(t[0]), copy_of(t[1]), copy_of(t[2])};
+  }
+}
+
 }  // namespace syn::nn
+

@@ -40,6 +40,9 @@ class Adam : public Optimizer {
 
   const AdamOptions& options() const { return options_; }
   const AdamState& state(size_t index) const { return state_[index]; }
+  // Per parameter: step, then exp_avg, exp_avg_sq, max_exp_avg_sq (Note [Optimizer state]).
+  State export_state() const override;
+  void import_state(const State& state) override;
 
  protected:
   Adam(std::vector<Tensor> params, double lr, const AdamOptions& options, bool decoupled, const char* name);

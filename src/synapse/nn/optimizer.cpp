@@ -47,4 +47,17 @@ void Optimizer::sync_state_with_mask(size_t index, const Tensor& param,
     if (s->defined()) mask->zero_dead(s->mutable_data());
 }
 
+void Optimizer::check_state(const State& state, size_t per_param) const {
+  SYN_CHECK_T(ValueError, state.steps.size() == params_.size() && state.tensors.size() == params_.size(), name_,
+              ": state for ", state.steps.size(), " parameters, expected ", params_.size());
+  for (size_t i = 0; i < params_.size(); ++i) {
+    SYN_CHECK_T(ValueError, state.tensors[i].size() == per_param && state.steps[i] >= 0, name_,
+                ": state of parameter ", i, " has ", state.tensors[i].size(), " tensors and step ",
+                state.steps[i], ", expected ", per_param, " tensors and a step >= 0");
+    for (const Tensor& t : state.tensors[i])
+      SYN_CHECK_T(ValueError, !t.defined() || t.shape() == params_[i].shape(), name_, ": state of parameter ",
+                  i, " has shape ", t.shape(), ", the parameter ", params_[i].shape());
+  }
+}
+
 }  // namespace syn::nn

@@ -38,6 +38,18 @@ class Optimizer {
   // Drops every parameter's gradient.
   void zero_grad();
 
+  // Note [Optimizer state]
+  // Everything a step reads besides the parameters and their gradients, for resumable training: per
+  // parameter, its step count and its state tensors in a fixed order (undefined before the first step).
+  // Importing what export_state() gave makes the following steps bitwise those of the exporter.
+  struct State {
+    std::vector<int64_t> steps;                // one per parameter
+    std::vector<std::vector<Tensor>> tensors;  // one list per parameter, copies
+  };
+  virtual State export_state() const = 0;
+  // ValueError when the counts or shapes do not match this optimizer's parameters.
+  virtual void import_state(const State& state) = 0;
+
   double lr() const { return lr_; }
   void set_lr(double lr);  // for learning-rate schedules (lr_schedule.hpp)
   const std::vector<Tensor>& params() const { return params_; }
@@ -48,6 +60,12 @@ class Optimizer {
 
   // Zeroes the entries of `state` that are dead under param's mask if the mask changed since the
   // last call for this index (Note [Masked optimizer steps]). Call before each update.
+  // Checks state against params() (counts, `per_param` tensors each, defined ones shaped as the
+  // parameter); ValueError naming the optimizer otherwise.
+  void check_state(const State& state, size_t per_param) const;
+  // A copy of a state tensor (undefined stays undefined).
+  static Tensor copy_of(const Tensor& t) { return t.defined() ? t.clone() : Tensor(); }
+
   void sync_state_with_mask(size_t index, const Tensor& param, std::initializer_list<Tensor*> state);
 
   // Calls f(i) for every live entry i of param (every entry without a mask or with an all-live

@@ -42,4 +42,19 @@ void Sgd::update(size_t index, Tensor& param, const Tensor& grad) {
   });
 }
 
+Optimizer::State Sgd::export_state() const {
+  State out;
+  for (const Tensor& b : buffers_) {
+    out.steps.push_back(b.defined() ? 1 : 0);
+    out.tensors.push_back({copy_of(b)});
+  }
+  return out;
+}
+
+void Sgd::import_state(const State& state) {
+  check_state(state, 1);
+  for (size_t i = 0; i < buffers_.size(); ++i) buffers_[i] = copy_of(state.tensors[i][0]);
+}
+
 }  // namespace syn::nn
+

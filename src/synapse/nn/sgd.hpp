@@ -27,6 +27,9 @@ class Sgd : public Optimizer {
   const SgdOptions& options() const { return options_; }
   // The momentum buffer b of params()[index]; undefined before its first step or without momentum.
   const Tensor& momentum_buffer(size_t index) const { return buffers_[index]; }
+  // Per parameter: step 0 or 1 (whether the buffer exists), then the momentum buffer (Note [Optimizer state]).
+  State export_state() const override;
+  void import_state(const State& state) override;
 
  private:
   void update(size_t index, Tensor& param, const Tensor& grad) override;

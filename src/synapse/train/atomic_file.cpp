@@ -50,15 +50,34 @@ class TempFile {
   bool released_ = false;
 };
 
+std::filesystem::path directory_of(const std::filesystem::path& path) {
+  return path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+}
+
+// ".<name>.tmp-XXXXXX" beside path (Note [Atomic replace]).
+std::string temp_template(const std::filesystem::path& path) {
+  return (directory_of(path) / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+}
+
 }  // namespace
 
+void check_writable(const std::filesystem::path& path, std::string_view what) {
+  const std::string where = detail::concat(what, ": cannot write '", path.string(), "'");
+  SYN_CHECK_T(ValueError, !path.empty() && path.has_filename(), where, ": expected a file name");
+  std::error_code ec;
+  SYN_CHECK_T(ValueError, !std::filesystem::is_directory(path, ec), where,
+              ": is a directory (expected a file name)");
+  const std::filesystem::path dir = directory_of(path);
+  SYN_CHECK_T(ValueError, std::filesystem::is_directory(dir, ec), where, ": its directory '", dir.string(),
+              "' ", std::filesystem::exists(dir, ec) ? "is not a directory" : "does not exist");
+  TempFile probe(temp_template(path));
+  SYN_CHECK_T(ValueError, probe.fd() >= 0, where, ": cannot create a file in '", dir.string(),
+              "': ", std::strerror(errno));
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes) {
-  const std::filesystem::path dir =
-      path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  std::string temp_name = path.filename().string();
-  temp_name.insert(0, 1, '.');
-  temp_name.append(".tmp-XXXXXX");
-  TempFile temp((dir / temp_name).string());
+  const std::filesystem::path dir = directory_of(path);
+  TempFile temp(temp_template(path));
   if (temp.fd() < 0) fail(path, "creating a temporary file", errno);
   if (::fchmod(temp.fd(), 0644) != 0) fail(path, "setting permissions", errno);  // mkstemp gives 0600
   size_t done = 0;

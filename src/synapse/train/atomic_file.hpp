@@ -3,6 +3,7 @@
 // complete new one, never a partial file, even after a crash (Note [Atomic replace]).
 #include <filesystem>
 #include <span>
+#include <string_view>
 
 namespace syn::train {
 
@@ -13,5 +14,10 @@ namespace syn::train {
 // durable. On any failure the temporary file is removed and `path` is left as it was (an existing
 // file is not lost), and a syn::Error names the path and the system's reason.
 void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes);
+
+// Checks, before any work, that write_file_atomically(path, ...) can succeed as far as the file system
+// tells now: `path` is not a directory and a temporary file can be created (and is removed again) in
+// its directory. ValueError naming `what` (the option, e.g. "--out"), the path and the reason.
+void check_writable(const std::filesystem::path& path, std::string_view what);
 
 }  // namespace syn::train

@@ -1,26 +1,20 @@
 #include "synapse/train/checkpoint.hpp"
 
-#include <bit>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 #include "synapse/core/error.hpp"
-#include "synapse/core/mask.hpp"
 #include "synapse/train/atomic_file.hpp"
 #include "synapse/train/byte_reader.hpp"
 #include "synapse/train/byte_writer.hpp"
-#include "synapse/train/crc32.hpp"
+#include "synapse/train/framed_file.hpp"
 #include "synapse/train/model_factory.hpp"
+#include "synapse/train/tensor_io.hpp"
 
 namespace syn::train {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'Y', 'N', 'C', 'K', 'P', 'T', '\n'};
-constexpr size_t kHeaderBytes = sizeof kMagic + sizeof(uint32_t) + sizeof(uint64_t);
-constexpr size_t kTrailerBytes = sizeof(uint32_t);
-constexpr uint32_t kMaxRank = 8;
+const FrameKind kCheckpointFrame{{'S', 'Y', 'N', 'C', 'K', 'P', 'T', '\n'}, kCheckpointVersion,
+                                 "a synapse checkpoint"};
 
 std::string describe(const std::filesystem::path& path) { return "checkpoint '" + path.string() + "'"; }
 
@@ -58,22 +52,6 @@ void write_data(ByteWriter& w, const DataSettings& d) {
   w.str(forecast::transform_name(d.transform));
 }
 
-void write_tensor(ByteWriter& w, const std::string& name, const Tensor& t) {
-  SYN_CHECK_T(ValueError, t.defined(), "checkpoint: tensor '", name, "' is undefined");
-  w.str(name);
-  w.put(static_cast<uint32_t>(t.rank()));
-  for (int64_t d : t.shape().dims()) w.put(d);
-  w.array(std::span<const float>(t.data(), static_cast<size_t>(t.numel())));
-  const auto& mask = t.mask();
-  w.put(static_cast<uint8_t>(mask ? 1 : 0));
-  if (!mask) return;
-  w.put(mask->nnz());
-  std::vector<uint64_t> words(static_cast<size_t>((t.numel() + 63) / 64), 0);
-  for (int64_t i = 0; i < t.numel(); ++i)
-    if (mask->live(i)) words[static_cast<size_t>(i >> 6)] |= uint64_t{1} << (i & 63);
-  w.array(std::span<const uint64_t>(words));
-}
-
 std::vector<char> encode(const Checkpoint& c) {
   ByteWriter payload;
   const std::map<std::string, std::string> config = c.config.to_map();
@@ -86,13 +64,7 @@ std::vector<char> encode(const Checkpoint& c) {
   payload.put(static_cast<uint32_t>(c.tensors.size()));
   for (const auto& [name, t] : c.tensors) write_tensor(payload, name, t);
 
-  ByteWriter file;
-  file.raw(kMagic, sizeof kMagic);
-  file.put(kCheckpointVersion);
-  file.put(static_cast<uint64_t>(payload.bytes().size()));
-  file.raw(payload.bytes().data(), payload.bytes().size());
-  file.put(crc32(payload.bytes()));
-  return std::move(file.bytes());
+  return frame(kCheckpointFrame, payload.bytes());
 }
 
 // ---- reading ----
@@ -160,76 +132,10 @@ DataSettings read_data(ByteReader& r, uint32_t version) {
   return d;
 }
 
-std::shared_ptr<const Mask> read_mask(ByteReader& r, const std::string& name, const Tensor& t) {
-  const int64_t nnz = r.get<int64_t>("tensor " + name + " mask nnz");
-  const std::vector<uint64_t> words =
-      r.array<uint64_t>(static_cast<size_t>((t.numel() + 63) / 64), "tensor " + name + " mask bits");
-  std::vector<uint8_t> live(static_cast<size_t>(t.numel()));
-  int64_t count = 0;
-  for (size_t w = 0; w < words.size(); ++w) count += std::popcount(words[w]);
-  for (size_t i = 0; i < live.size(); ++i) live[i] = (words[i >> 6] >> (i & 63)) & 1u;
-  int64_t live_count = 0;
-  for (uint8_t l : live) live_count += l;
-  if (count != live_count) r.fail("tensor " + name + " mask", "bits are set beyond the end of the tensor");
-  if (live_count != nnz)
-    r.fail("tensor " + name + " mask",
-           detail::concat("nnz ", nnz, " does not match its ", count, " live bits"));
-  const float* p = t.data();
-  for (size_t i = 0; i < live.size(); ++i)
-    if (!live[i] && p[i] != 0.f)
-      r.fail("tensor " + name + " mask", detail::concat("dead entry ", i, " holds ", p[i], " instead of 0"));
-  return std::make_shared<Mask>(live);
-}
+}  // namespace
 
-std::pair<std::string, Tensor> read_tensor(ByteReader& r, uint32_t index) {
-  std::string name = r.str(detail::concat("tensor ", index, " name"), 4096);
-  const uint32_t rank = r.get<uint32_t>("tensor " + name + " rank");
-  if (rank > kMaxRank) r.fail("tensor " + name + " rank", detail::concat(rank, " is more than ", kMaxRank));
-  std::vector<int64_t> dims(rank);
-  int64_t numel = 1;
-  for (uint32_t a = 0; a < rank; ++a) {
-    dims[a] = r.get<int64_t>(detail::concat("tensor ", name, " dim ", a));
-    if (dims[a] < 0 || (dims[a] > 0 && numel > static_cast<int64_t>(r.remaining() / sizeof(float)) / dims[a]))
-      r.fail(detail::concat("tensor ", name, " dim ", a),
-             detail::concat(dims[a], " does not fit in the file"));
-    numel *= dims[a];
-  }
-  Tensor t = Tensor::empty(Shape(dims));
-  const std::vector<float> values = r.array<float>(static_cast<size_t>(numel), "tensor " + name + " values");
-  if (numel) std::memcpy(t.mutable_data(), values.data(), values.size() * sizeof(float));
-  const uint8_t has_mask = r.get<uint8_t>("tensor " + name + " has_mask");
-  if (has_mask > 1)
-    r.fail("tensor " + name + " has_mask", detail::concat("is ", int(has_mask), ", expected 0 or 1"));
-  if (has_mask) t.set_mask(read_mask(r, name, t));
-  return {std::move(name), std::move(t)};
-}
-
-Checkpoint decode(std::span<const char> file, const std::string& what) {
-  ByteReader header(file, what);
-  const std::vector<char> magic = header.array<char>(sizeof kMagic, "magic");
-  if (std::memcmp(magic.data(), kMagic, sizeof kMagic) != 0)
-    header.fail("magic", "this is not a synapse checkpoint (it does not start with \"SYNCKPT\")");
-  const uint32_t version = header.get<uint32_t>("version");
-  if (version == 0) header.fail("version", "format version 0 does not exist");
-  if (version > kCheckpointVersion)
-    header.fail("version", detail::concat("format version ", version, " is newer than this synapse reads (",
-                                          kCheckpointVersion, "); use a newer synapse"));
-  const uint64_t size = header.get<uint64_t>("payload size");
-  if (size > header.remaining() || header.remaining() - size < kTrailerBytes)
-    header.fail("payload", detail::concat("the file is truncated: the header announces ", size,
-                                          " payload bytes and a 4-byte checksum, ", header.remaining(),
-                                          " bytes follow the header"));
-  if (header.remaining() - size > kTrailerBytes)
-    header.fail("checksum", detail::concat(header.remaining() - size - kTrailerBytes,
-                                           " unexpected bytes after the checksum"));
-  const std::span<const char> payload = file.subspan(kHeaderBytes, size);
-  ByteReader trailer(file.subspan(kHeaderBytes + size), what);
-  const uint32_t stored = trailer.get<uint32_t>("checksum");
-  const uint32_t computed = crc32(payload);
-  if (stored != computed)
-    header.fail("checksum", detail::concat("stored CRC-32 ", stored, " but the payload gives ", computed,
-                                           " (the file is damaged)"));
-
+Checkpoint parse_checkpoint(std::span<const char> file, const std::string& what) {
+  const auto [version, payload] = unframe(kCheckpointFrame, file, what);
   ByteReader r(payload, what);
   Checkpoint c;
   c.config = read_config(r, version);
@@ -241,8 +147,6 @@ Checkpoint decode(std::span<const char> file, const std::string& what) {
   return c;
 }
 
-}  // namespace
-
 Checkpoint make_checkpoint(const nn::Forecaster& model, DataSettings data) {
   return {model.config(), std::move(data), model.state_dict()};
 }
@@ -253,13 +157,8 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkp
 
 Checkpoint load_checkpoint(const std::filesystem::path& path, std::string_view expected_kind) {
   const std::string what = describe(path);
-  std::error_code ec;
-  SYN_CHECK_T(ValueError, std::filesystem::is_regular_file(path, ec), what, ": no such file");
-  std::ifstream in(path, std::ios::binary);
-  SYN_CHECK_T(ValueError, in.good(), what, ": cannot open it");
-  const std::vector<char> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  SYN_CHECK_T(ValueError, !in.bad(), what, ": cannot read it");
-  Checkpoint c = decode(bytes, what);
+  const std::vector<char> bytes = read_file_bytes(path, what);
+  Checkpoint c = parse_checkpoint(bytes, what);
   SYN_CHECK_T(ValueError, expected_kind.empty() || c.config.kind == expected_kind, what,
               ": field 'config.kind' is '", c.config.kind, "', but a '", expected_kind,
               "' model was asked for");

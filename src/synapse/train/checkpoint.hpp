@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "synapse/nn/forecaster.hpp"
@@ -15,21 +17,17 @@
 namespace syn::train {
 
 // Note [Checkpoint format]
-// All integers and floats little-endian; str = u32 length + bytes.
-//   header   magic "SYNCKPT\n" (8 bytes), u32 format version, u64 payload size
+// A framed file (Note [Framed files]) with magic "SYNCKPT\n"; str = u32 length + bytes.
 //   payload  config: u32 n, n × (str key, str value)            ModelConfig::to_map
 //            data:   str target, u32 n + n × str features, u32 n + n × str ignore,
 //                    u32 n + n × f64 na_values, u32 n + n × str na_markers, str missing policy,
 //                    str protocol, f64 train, f64 val, f64 test,
 //                    str scaler kind, u32 cols, cols × f64 offset, cols × f64 scale,
 //                    str transform (version 2 on; none before)
-//            tensors: u32 n, n × (str name, u32 rank, rank × i64 dims, numel × f32 values,
-//                     u8 has_mask, [i64 nnz, ceil(numel / 64) × u64 live bits])
-//   trailer  u32 CRC-32 of the payload (crc32.hpp)
-// Loading checks, in order: magic, version (newer than kCheckpointVersion is refused), size (payload
-// and trailer present, nothing after them), checksum, then every field while parsing (counts against
-// the bytes left, known keys, shapes, mask nnz against its bits, no bytes left over). Every failure is
-// a ValueError naming the file and the field.
+//            tensors: u32 n, n × tensor (tensor_io.hpp)
+// Loading checks the frame (a version newer than kCheckpointVersion is refused), then every field while
+// parsing (counts against the bytes left, known keys, shapes, mask nnz against its bits, no bytes left
+// over). Every failure is a ValueError naming the file and the field.
 // Version 1 files (no transform; RevIN only inside PatchTST) are read as transform none and, for the
 // other kinds, revin=false, which is what they were trained with.
 inline constexpr uint32_t kCheckpointVersion = 2;
@@ -49,6 +47,9 @@ void save_checkpoint(const std::filesystem::path& path, const Checkpoint& checkp
 // Reads and checks the file (Note [Checkpoint format]). With a non-empty expected_kind, a checkpoint
 // of another model kind is refused (ValueError naming the file, the field config.kind and both kinds).
 Checkpoint load_checkpoint(const std::filesystem::path& path, std::string_view expected_kind = {});
+
+// The same from the file's bytes; `what` prefixes messages ("checkpoint 'm.syn'").
+Checkpoint parse_checkpoint(std::span<const char> file, const std::string& what);
 
 // Builds the model its config describes (make_forecaster) and loads its tensors and masks. `source`
 // (the file) prefixes errors, e.g. a tensor the model does not have.

@@ -48,6 +48,8 @@ Tensor forward_all(nn::Forecaster& model, const Tensor& inputs, int64_t batch_si
 Prediction predict(nn::Forecaster& model, const Tensor& inputs, int64_t batch_size, const PredictProgress& progress) {
   const nn::ModelConfig& config = model.config();
   if (config.reg != "mc-dropout") {
+    // A model already in eval mode is only read (Note [Concurrent prediction]).
+    if (!model.is_training()) return {forward_all(model, inputs, batch_size), Tensor(), 1};
     ModeGuard mode(model, false);
     return {forward_all(model, inputs, batch_size), Tensor(), 1};
   }

@@ -20,6 +20,13 @@ struct Prediction {
   int64_t samples = 1;
 };
 
+// Note [Concurrent prediction]
+// predict on a model in eval mode (what restore_model returns) only reads the model, with MC dropout
+// too (its passes run on a fresh copy, Note [Seeded MC-dropout passes]): any number of threads may call
+// it at once on one model and each gets exactly the outputs of a sequential call (tests/concurrency,
+// run under ThreadSanitizer in a build without OpenMP). A model in training mode is switched to eval
+// and back, which writes to the model, so such calls must not overlap.
+
 // Note [Seeded MC-dropout passes]
 // MC-dropout passes run on a copy of the model built afresh from its config (make_forecaster, so
 // its dropout streams start from config.seed) with the model's weights and masks. The forecasts

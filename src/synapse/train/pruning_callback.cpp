@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <ostream>
+#include <sstream>
 
 #include "synapse/core/error.hpp"
 #include "synapse/ops/sparse_plan.hpp"
@@ -23,6 +24,24 @@ void write_counts(std::ostream& out, const R& r) {
 PruningCallback::PruningCallback(pruning::Pruner pruner, pruning::Schedule schedule, PruningCallbackOptions options)
     : pruner_(std::move(pruner)), schedule_(schedule), options_(std::move(options)) {
   schedule_.validate();
+}
+
+std::string PruningCallback::save_state() const {
+  return detail::concat(updates_, ' ', warned_cap_ ? 1 : 0, ' ', settled_ ? 1 : 0);
+}
+
+void PruningCallback::restore_state(const std::string& state) {
+  std::istringstream in(state);
+  int64_t updates = -1;
+  int warned = -1, settled = -1;
+  in >> updates >> warned >> settled;
+  SYN_CHECK_T(ValueError,
+              in && in.peek() == std::char_traits<char>::eof() && updates >= 0 && (warned == 0 || warned == 1) &&
+                  (settled == 0 || settled == 1),
+              "pruning: cannot read the saved state ", detail::excerpt(state), " (expected \"UPDATES 0|1 0|1\")");
+  updates_ = updates;
+  warned_cap_ = warned == 1;
+  settled_ = settled == 1;
 }
 
 void PruningCallback::on_step(const StepInfo& info, nn::Forecaster&) {

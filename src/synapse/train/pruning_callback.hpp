@@ -38,6 +38,10 @@ class PruningCallback : public TrainerCallback {
   void on_step(const StepInfo& info, nn::Forecaster& model) override;
   // True once training has passed the schedule's end: no mask update will follow.
   bool settled() const override { return settled_; }
+  // "updates warned_cap settled" (the schedule itself is a function of the step, which the trainer
+  // restores; the masks are saved with the weights). The last report is not kept across a resume.
+  std::string save_state() const override;
+  void restore_state(const std::string& state) override;
 
   const pruning::Pruner& pruner() const { return pruner_; }
   const pruning::Schedule& schedule() const { return schedule_; }

@@ -3,6 +3,7 @@
 // on the training thread with the model in training mode; a callback may change parameters and their
 // masks (the optimizer follows mask changes, Note [Masked optimizer steps]).
 #include <cstdint>
+#include <string>
 
 #include "synapse/nn/forecaster.hpp"
 
@@ -37,6 +38,10 @@ class TrainerCallback {
   // before its end) returns false, and the trainer neither keeps such an epoch as the best nor stops
   // early on it (Note [Training loop]).
   virtual bool settled() const { return true; }
+  // The callback's own state for a resumable training state (Note [Resumable training]), and its
+  // restore; ValueError for text it cannot read. Stateless callbacks keep the defaults.
+  virtual std::string save_state() const { return {}; }
+  virtual void restore_state(const std::string& state) { (void)state; }
 };
 
 }  // namespace syn::train

@@ -28,6 +28,10 @@ void TrainerOptions::validate() const {
   SYN_CHECK_T(ValueError, clip_norm >= 0, "trainer: gradient clip norm must be >= 0, got ", clip_norm);
   SYN_CHECK_T(ValueError, early_stopping.patience > 0, "trainer: patience must be > 0, got ",
               early_stopping.patience);
+  SYN_CHECK_T(ValueError, checkpoint_every >= 0, "trainer: checkpoint_every must be >= 0, got ",
+              checkpoint_every);
+  SYN_CHECK_T(ValueError, checkpoint_every == 0 || !checkpoint_path.empty(),
+              "trainer: checkpoint_every is set but checkpoint_path is empty");
 }
 
 std::string_view loss_name(LossKind kind) { return kind == LossKind::mae ? "mae" : "mse"; }

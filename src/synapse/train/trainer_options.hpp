@@ -1,6 +1,7 @@
 #pragma once
 // TrainerOptions: everything the Trainer is told, with the reference study's defaults
 // (Adam, lr 1e-3, batch 64, 20 epochs, MSE loss; see Note [Reference training setup]).
+#include <csignal>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -12,6 +13,7 @@
 namespace syn::train {
 
 class TrainerCallback;
+struct TrainState;
 
 // Note [Reference training setup]
 // The synaptic-pruning study's scripts (Vos et al. 2025) train every model with torch.optim.Adam at
@@ -66,6 +68,18 @@ struct TrainerOptions {
   ProgressMode progress = ProgressMode::automatic;
   std::ostream* log = nullptr;              // one JSON line per epoch when set
   std::vector<TrainerCallback*> callbacks;  // not owned; called in order
+  // A batch whose loss or gradients are not finite: false stops training (stop_reason nan), true skips
+  // the batch (no step) and counts it in TrainResult::skipped_batches.
+  bool skip_nonfinite = false;
+  // Every checkpoint_every epochs (0: never) a TrainState is written to checkpoint_path (Note
+  // [Resumable training]).
+  int64_t checkpoint_every = 0;
+  std::string checkpoint_path;
+  // Continue the run this state was saved from (not owned); ValueError when it is another run's.
+  const TrainState* resume = nullptr;
+  // Checked after every batch: when it reads true, training stops after that batch (stop_reason
+  // interrupted) and keeps the weights kept so far (not owned; set by a signal handler).
+  const volatile std::sig_atomic_t* interrupt = nullptr;
 
   // ValueError naming the option when a value is out of range.
   void validate() const;
