@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 
+#include "synapse/core/buffer_cache.hpp"
 #include "synapse/core/error.hpp"
 
 namespace syn {
@@ -28,6 +30,12 @@ std::string describe_bytes(long double bytes) {
   return out.str();
 }
 
+// n floats rounded up to the alignment; never 0 bytes.
+size_t allocated_bytes(size_t n) {
+  const size_t bytes = (n * sizeof(float) + kStorageAlignment - 1) / kStorageAlignment * kStorageAlignment;
+  return bytes == 0 ? kStorageAlignment : bytes;
+}
+
 }  // namespace
 
 Storage::Storage(const Shape& shape) {
@@ -39,15 +47,17 @@ Storage::Storage(const Shape& shape) {
   SYN_CHECK_T(AllocationError, asked <= kMaxBytes, "cannot allocate a tensor of shape ", shape, ": ",
               describe_bytes(asked), " asked, more than this machine can address");
   size_ = static_cast<size_t>(elements);
-  // Round the byte count up to the alignment (aligned_alloc requires it); never allocate 0 bytes.
-  size_t bytes = (size_ * sizeof(float) + kStorageAlignment - 1) / kStorageAlignment * kStorageAlignment;
-  if (bytes == 0) bytes = kStorageAlignment;
-  data_ = static_cast<float*>(std::aligned_alloc(kStorageAlignment, bytes));
+  const size_t bytes = allocated_bytes(size_);
+  try {
+    data_ = static_cast<float*>(cached_alloc(bytes));  // Note [Buffer cache]
+  } catch (const std::bad_alloc&) {
+    data_ = nullptr;
+  }
   SYN_CHECK_T(AllocationError, data_ != nullptr, "cannot allocate a tensor of shape ", shape, ": ",
               describe_bytes(asked), " asked, the system refused the memory");
   std::memset(data_, 0, bytes);
 }
 
-Storage::~Storage() { std::free(data_); }
+Storage::~Storage() { cached_free(data_, allocated_bytes(size_)); }
 
 }  // namespace syn

@@ -56,7 +56,10 @@ std::filesystem::path directory_of(const std::filesystem::path& path) {
 
 // ".<name>.tmp-XXXXXX" beside path (Note [Atomic replace]).
 std::string temp_template(const std::filesystem::path& path) {
-  return (directory_of(path) / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  std::string name = ".";  // appended, not a + chain: GCC 12 warns falsely (-Wrestrict) on that
+  name += path.filename().string();
+  name += ".tmp-XXXXXX";
+  return (directory_of(path) / name).string();
 }
 
 }  // namespace
