@@ -24,15 +24,15 @@ struct ScratchFree {
 class Scratch {
  public:
   Scratch() = default;  // no buffer
-  explicit Scratch(int64_t n) : bytes_(n > 0 ? static_cast<size_t>(n) * sizeof(float) : 0) {
-    if (bytes_) data_.reset(static_cast<float*>(cached_alloc(bytes_)));
-    data_.get_deleter().bytes = bytes_;
+  explicit Scratch(int64_t n) {
+    if (n <= 0) return;
+    const size_t bytes = static_cast<size_t>(n) * sizeof(float);
+    data_ = std::unique_ptr<float, ScratchFree>(static_cast<float*>(cached_alloc(bytes)), ScratchFree{bytes});
   }
   float* data() const { return data_.get(); }
 
  private:
-  size_t bytes_ = 0;
-  std::unique_ptr<float, ScratchFree> data_;
+  std::unique_ptr<float, ScratchFree> data_;  // the deleter keeps the size the cache needs
 };
 
 }  // namespace syn::detail
