@@ -41,7 +41,7 @@ std::vector<CLI::ConfigItem> JsonConfig::from_config(std::istream& input) const 
   nlohmann::json root;
   try {
     root = nlohmann::json::parse(input);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw CLI::ConversionError(file + " is not valid JSON: " + e.what());
   }
   if (!root.is_object())

@@ -145,6 +145,12 @@ TEST_CASE("experiment: a bad grid fails before any run, naming the entry") {
   CHECK(r.err.find("dataset 'synthetic'") != std::string::npos);
   CHECK(r.err.find("demandz") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(results));
+  // A number too large for a double (JSON's out_of_range rather than a parse error).
+  std::ofstream(dir.file("huge.json")) << "{\"settings\": {\"epochs\": 1e999}}";
+  const CliResult huge = run_cli("experiment run --config " + quoted(dir.file("huge.json")) + " --results " + quoted(results), dir.path);
+  CHECK(huge.status == 2);
+  CHECK(huge.err.find("huge.json': not valid JSON") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(results));
 }
 
 TEST_CASE("experiment: plan runs under GNU parallel, and the Slurm script runs per array task id") {
@@ -175,6 +181,7 @@ TEST_CASE("experiment: report writes tables, statistics and plots and names a co
   run_ok("experiment run --config " + quoted(grid) + " --results " + quoted(results), dir);
   std::vector<std::string> lines = lines_of(results);
   lines.insert(lines.begin() + 3, "{\"key\": \"cut short");
+  lines.insert(lines.begin() + 5, "{\"key\": \"x\", \"metrics\": {\"mae\": 1e999}}");
   {
     std::ofstream out(results, std::ios::trunc);
     for (const std::string& l : lines) out << l << '\n';
@@ -182,6 +189,7 @@ TEST_CASE("experiment: report writes tables, statistics and plots and names a co
   const std::string out = dir.file("report");
   const CliResult r = run_ok("experiment report " + quoted(results) + " --out " + quoted(out), dir);
   CHECK(r.err.find("line 4: not valid JSON") != std::string::npos);
+  CHECK(r.err.find("line 6: not valid JSON") != std::string::npos);
   std::ifstream md(out + "/report.md");
   const std::string report((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
   CHECK(report.find("12 runs") != std::string::npos);

@@ -176,6 +176,8 @@ std::vector<CsvCase> config_cases() {
   return {
       {"config-not-json", "{\"lookback\": 7,", "", 2, {"c.json", "is not valid JSON"}},
       {"config-not-object", "[1, 2]", "", 2, {"c.json", "must hold one JSON object"}},
+      // Found by fuzz_json_config: a number too large for a double is JSON's out_of_range, not a parse error.
+      {"config-number-overflow", "{\"lookback\": 1e999}", "", 2, {"c.json", "is not valid JSON", "1e999"}},
       {"config-unknown-key", "{\"lookbak\": 7}", "", 2, {"c.json", "'lookbak' is not an option of synapse train"}},
       {"config-wrong-type", "{\"lookback\": {\"a\": 1}}", "", 2, {"c.json", "key 'lookback' must be a string"}},
       {"config-wrong-type-value", "{\"lookback\": \"seven\"}", "", 2, {"--lookback", "seven"}},

@@ -198,7 +198,7 @@ ExperimentGrid ExperimentGrid::load(const std::filesystem::path& file) {
   json grid;
   try {
     grid = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
     throw ValueError(detail::concat("grid '", file.string(), "': not valid JSON: ", e.what()));
   }
   return parse(grid, file);

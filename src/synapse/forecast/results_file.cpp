@@ -85,7 +85,7 @@ Results read_results(const std::vector<std::filesystem::path>& files, bool missi
       nlohmann::json j;
       try {
         j = nlohmann::json::parse(text);
-      } catch (const nlohmann::json::parse_error& e) {
+      } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
         problem(detail::concat("not valid JSON (", e.what(), ")"));
         continue;
       }
