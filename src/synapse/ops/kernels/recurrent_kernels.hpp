@@ -13,9 +13,10 @@
 // panel = block, the strip is contiguous and stays in L1 while every row block passes over it (the
 // layout for many rows); with one panel as wide as B, B is one sequential stream, which is faster when
 // there are only a few rows (batch-1 inference), since B is then read once per step from L2. Every
-// element of C is computed as c, then c += a[p]·b[p] for p = 0, 1, ..., k-1 in order, whatever the
-// panel width and however rows are grouped, so results do not depend on the layout or on how callers
-// split the rows between threads (Note [Determinism]).
+// element of C is computed as c, then c += a[p]·b[p] for p = 0, 1, ..., k-1 in order (one FMA per
+// term in the vector tables, a rounded product and add in the scalar reference), whatever the panel
+// width and however rows are grouped, so results do not depend on the layout or on how callers split
+// the rows between threads (Note [Determinism]).
 //
 // Note [Gate layouts]
 // Gate blocks follow torch's weight order. LSTM: gates (rows, 4H) = i, f, g, o; GRU: projections
