@@ -38,7 +38,10 @@ const std::vector<Shape3> kShapes = {
     {64, 64, 64},  {128, 128, 128}, {256, 256, 256}, {512, 512, 512},  {1024, 1024, 1024}, {64, 256, 64},
     {64, 256, 65}, {6144, 256, 1},  {6144, 256, 64}, {9408, 128, 128}, {9408, 256, 128},   {9408, 128, 256},
 };
-const std::vector<Shape3> kTransposedShapes = {{256, 256, 256}, {1024, 1024, 1024}};
+// Transposed products: squares, and PatchTST's linear layers (forward x·Wᵀ is nt at 9408 rows; the
+// weight gradient dYᵀ·X is tn with the 9408 rows as depth).
+const std::vector<Shape3> kTransposedShapes = {{256, 256, 256},  {1024, 1024, 1024}, {9408, 128, 128},
+                                               {9408, 256, 128}, {128, 128, 9408},   {256, 128, 9408}};
 
 struct Operands {
   syn::Tensor a, b, c;

@@ -6,6 +6,8 @@
 //                                    runs (patchtst_forecaster.hpp), the prediction path of the library
 // With libtorch (Debian's libtorch-dev, found by CMake) the same model and steps in libtorch's C++ API
 // run in the same binary: BM_train_step_libtorch/patchtst, BM_infer_libtorch/patchtst/b1.
+//   .../threads:2                the same on two threads (per wall second)
+// GFLOP/s counts the matrix products (workloads.hpp); BM_peak_fma in the same binary gives % of peak.
 // Run single-threaded like the peer: OMP_NUM_THREADS=1 build/release/bench/bench_patchtst
 #include <benchmark/benchmark.h>
 
@@ -15,6 +17,8 @@
 #include "synapse/nn/patchtst.hpp"
 #include "synapse/nn/patchtst_forecaster.hpp"
 #include "synapse/ops/loss.hpp"
+#include "bench_main.hpp"
+#include "peak_fma.hpp"
 #include "workloads.hpp"
 
 #ifdef SYN_HAVE_LIBTORCH
@@ -27,7 +31,9 @@ constexpr int64_t kChannels = syn::bench::kPatchChannels, kLookback = syn::bench
                   kHorizon = syn::bench::kPatchHorizon, kBatch = syn::bench::kPatchBatch;
 using syn::bench::patchtst_peer_options;
 
-void BM_train_step(benchmark::State& state) {
+// threads: parallel_for's threads (results are bitwise those of one thread, Note [Determinism]).
+void BM_train_step(benchmark::State& state, int threads) {
+  const syn::bench::ScopedThreads scoped(threads);
   syn::Generator gen(0);
   syn::nn::PatchTST model(patchtst_peer_options(), gen);
   syn::nn::Adam adam(model.parameters(), 1e-4);
@@ -40,9 +46,11 @@ void BM_train_step(benchmark::State& state) {
     adam.step();
     benchmark::DoNotOptimize(loss.data());
   }
+  syn::bench::count_flops(state, syn::bench::patchtst_flops(patchtst_peer_options(), kBatch, true));
 }
 
-void BM_infer(benchmark::State& state) {
+void BM_infer(benchmark::State& state, int threads) {
+  const syn::bench::ScopedThreads scoped(threads);
   syn::Generator gen(0);
   syn::nn::PatchTST model(patchtst_peer_options(), gen);
   model.eval();
@@ -52,6 +60,7 @@ void BM_infer(benchmark::State& state) {
     const syn::Tensor y = model.forward(x);
     benchmark::DoNotOptimize(y.data());
   }
+  syn::bench::count_flops(state, syn::bench::patchtst_flops(patchtst_peer_options(), 1, false));
 }
 
 void BM_infer_forecaster(benchmark::State& state) {
@@ -134,11 +143,13 @@ void BM_infer_libtorch(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_train_step)->Name("BM_train_step/patchtst")->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_infer)->Name("BM_infer/patchtst/b1")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_train_step, 1, 1)->Name("BM_train_step/patchtst")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_train_step, 2, 2)->Name("BM_train_step/patchtst/threads:2")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_infer, 1, 1)->Name("BM_infer/patchtst/b1")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_infer, 2, 2)->Name("BM_infer/patchtst/b1/threads:2")->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_infer_forecaster)->Name("BM_infer/patchtst_forecaster/b1")->Unit(benchmark::kMillisecond);
 #ifdef SYN_HAVE_LIBTORCH
 BENCHMARK(BM_train_step_libtorch)->Name("BM_train_step_libtorch/patchtst")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_infer_libtorch)->Name("BM_infer_libtorch/patchtst/b1")->Unit(benchmark::kMillisecond);
 #endif
-BENCHMARK_MAIN();
+SYN_BENCH_MAIN(syn::bench::register_peak_fma)
