@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Markdown table for bench/README.md ("Whole steps") from the JSON of bench_recurrent and
+bench_patchtst (--benchmark_out=FILE --benchmark_out_format=json) and the JSON lines that
+../shared/peers/torch_peer.py and torch_small.py print, all from one session:
+
+    python3 bench/step_table.py recurrent.json patchtst.json torch_peer.jsonl torch_small.jsonl
+
+Per benchmark: synapse's CPU time per iteration, GFLOP/s of the matrix products, % of BM_peak_fma
+from the same binary, libtorch (same binary) and PyTorch (peer script) times with PyTorch's time
+over synapse's, and the 2-thread speedup (wall time of one thread over that of .../threads:2).
+"""
+import json
+import sys
+
+# synapse benchmark -> the peer script's name for the same workload.
+TORCH_PEER = {
+    "BM_train_step/lstm": "lstm_train_step_b64_t96_h64_l2",
+    "BM_train_step/rnn": "rnn_train_step_b64_t96_h64_l2",
+    "BM_infer/lstm/b1": "lstm_infer_b1_t96_h64_l2",
+    "BM_infer/rnn/b1": "rnn_infer_b1_t96_h64_l2",
+    "BM_train_step/patchtst": "patchtst_train_step_b32_c7_L336_d128",
+    "BM_infer/patchtst/b1": "patchtst_infer_b1_c7_L336_d128",
+}
+SCALE_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def read(paths):
+    """(benchmarks: name -> row, peaks: binary-independent list of BM_peak_fma rates, torch: name -> ms)."""
+    bench, peaks, torch = {}, [], {}
+    for path in paths:
+        text = open(path).read()
+        if text.lstrip().startswith("{") and '"benchmarks"' in text:
+            for b in json.loads(text)["benchmarks"]:
+                if b.get("run_type") != "iteration":
+                    continue
+                name = b["run_name"].removesuffix("/real_time")
+                row = {"cpu_ms": b["cpu_time"] * SCALE_MS[b["time_unit"]],
+                       "real_ms": b["real_time"] * SCALE_MS[b["time_unit"]],
+                       "gflops": b.get("GFLOP/s"), "gbps": b.get("GB/s"), "label": b.get("label", "")}
+                if name == "BM_peak_fma":
+                    peaks.append(row["gflops"])
+                bench[name] = row
+        else:
+            for line in text.splitlines():
+                if line.strip():
+                    d = json.loads(line)
+                    if "ms" in d:
+                        torch[d["name"]] = d["ms"]
+    return bench, peaks, torch
+
+
+def fmt(v, spec):
+    return "–" if v is None else format(v, spec)
+
+
+def table(bench, peaks, torch):
+    peak = max(peaks) if peaks else None
+    lines = []
+    if peak:
+        lines.append(f"FMA peak of one core (BM_peak_fma, best of the binaries): **{peak:.1f} GFLOP/s**\n")
+    lines.append("| benchmark | synapse ms | GFLOP/s | % of peak | libtorch ms | PyTorch ms | PyTorch / synapse "
+                 "| 2 threads |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, b in bench.items():
+        if not name.startswith(("BM_train_step/", "BM_infer/")) or "/threads:" in name:
+            continue
+        libtorch = bench.get(name.replace("BM_train_step/", "BM_train_step_libtorch/")
+                             .replace("BM_infer/", "BM_infer_libtorch/"))
+        peer = torch.get(TORCH_PEER.get(name, name.removeprefix("BM_train_step/")))
+        two = bench.get(name + "/threads:2")
+        lines.append("| `{}` | {} | {} | {} | {} | {} | {} | {} |".format(
+            name, fmt(b["cpu_ms"], ".3g"), fmt(b["gflops"], ".1f"),
+            fmt(100 * b["gflops"] / peak if b["gflops"] and peak else None, ".0f"),
+            fmt(libtorch["cpu_ms"] if libtorch else None, ".3g"), fmt(peer, ".3g"),
+            fmt(peer / b["cpu_ms"] if peer else None, ".2f") + ("×" if peer else ""),
+            fmt(b["real_ms"] / two["real_ms"] if two else None, ".2f") + ("×" if two else "")))
+    for name, b in bench.items():
+        if name.startswith("BM_l2_read/"):
+            lines.append(f"\n`{name}` ({int(name.split('/')[1]) // 1024} KiB, {b['label']}): "
+                         f"{b['gbps']:.1f} GB/s")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    print(table(*read(sys.argv[1:])))
