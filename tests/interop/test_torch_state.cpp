@@ -51,11 +51,11 @@ void check_import(const std::string& name, Module& module, const std::function<T
 
 RecurrentOptions stack(int64_t input) { return {.input_size = input, .hidden_size = 6, .num_layers = 2}; }
 
-std::shared_ptr<Forecaster> forecaster(const std::string& kind) {
+std::shared_ptr<Forecaster> forecaster(const std::string& kind, int64_t lookback = 12) {
   ModelConfig c;
   c.kind = kind;
   c.input_size = 2;
-  c.lookback = 12;
+  c.lookback = lookback;
   c.horizon = 3;
   c.hidden_size = 8;
   c.num_layers = 2;
@@ -85,11 +85,14 @@ TEST_CASE("interop: torch modules import from safetensors and match torch's outp
   check_import("encoder_layer", layer, [&](const Tensor& x) { return layer.forward(x); });
 }
 
-TEST_CASE("interop: the rnn, lstm and gru model kinds import from torch and match its forecasts") {
+TEST_CASE("interop: the rnn, lstm, gru and paper-patchtst model kinds import from torch and match its forecasts") {
   for (const std::string kind : {"rnn", "lstm", "gru"}) {
     const auto model = forecaster(kind);
     check_import("forecaster_" + kind, *model, [&](const Tensor& x) { return model->forward(x); });
   }
+  // The study's transformer at lookback 13: patches of 2 steps, the last one padded by repetition.
+  const auto paper = forecaster("paper-patchtst", 13);
+  check_import("forecaster_paper_patchtst", *paper, [&](const Tensor& x) { return paper->forward(x); });
 }
 
 TEST_CASE("interop: a torch-pruned LSTM (weight_orig and weight_mask) imports with masks and predicts as torch") {
