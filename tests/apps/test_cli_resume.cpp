@@ -66,10 +66,14 @@ std::string text_of(const fs::path& path) {
   return {b.begin(), b.end()};
 }
 
-std::vector<std::string> train_args(const TempDir& dir, const std::string& out) {
-  return {"train", "--data", dir.file("series.csv"), "--target", "demand", "--model", "lstm", "--lookback", "24",
-          "--horizon", "6", "--model-opt", "hidden_size=8", "--reg", "pruning", "--epochs", "6", "--seed", "4",
-          "--no-progress", "--no-early-stopping", "--out", dir.file(out)};
+// `extra`: the regulariser and its options.
+std::vector<std::string> train_args(const TempDir& dir, const std::string& out,
+                                    const std::vector<std::string>& extra = {"--reg", "pruning"}) {
+  std::vector<std::string> args = {"train", "--data", dir.file("series.csv"), "--target", "demand", "--model", "lstm",
+                                   "--lookback", "24", "--horizon", "6", "--model-opt", "hidden_size=8", "--epochs",
+                                   "6", "--seed", "4", "--no-progress", "--no-early-stopping", "--out", dir.file(out)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
 }
 
 std::string joined(const std::vector<std::string>& args) {
@@ -78,17 +82,19 @@ std::string joined(const std::vector<std::string>& args) {
   return out;
 }
 
-}  // namespace
 
-TEST_CASE("cli resume: a run killed with SIGKILL and resumed ends bitwise equal to an uninterrupted run") {
-  TempDir dir("cli_resume");
+// Trains to full.syn uninterrupted, then kills a run after each of `kill_points` epochs, resumes it
+// and compares the model files byte for byte.
+void check_resume_bitwise(const std::string& name, const std::vector<std::string>& extra,
+                          const std::vector<int64_t>& kill_points) {
+  TempDir dir(name);
   write_synthetic_csv(dir.file("series.csv"), 600);
-  const CliResult full = run_cli(joined(train_args(dir, "full.syn")), dir.path);
+  const CliResult full = run_cli(joined(train_args(dir, "full.syn", extra)), dir.path);
   INFO(full.err);
   REQUIRE(full.status == 0);
   const std::vector<char> expected = bytes_of(dir.path / "full.syn");
-  for (int64_t kill_after : {1, 3, 5}) {  // killed during the epoch after this one
-    std::vector<std::string> args = train_args(dir, "k.syn");
+  for (int64_t kill_after : kill_points) {  // killed during the epoch after this one
+    std::vector<std::string> args = train_args(dir, "k.syn", extra);
     args.insert(args.end(), {"--checkpoint-every", "1"});
     const fs::path state = dir.path / "k.syn.state";
     fs::remove(state);
@@ -109,6 +115,17 @@ TEST_CASE("cli resume: a run killed with SIGKILL and resumed ends bitwise equal 
     CHECK(nlohmann::json::parse(resumed.out)["training"]["resumed_after"].get<int64_t>() >= kill_after);
     CHECK(bytes_of(dir.path / "k.syn") == expected);
   }
+}
+
+}  // namespace
+
+TEST_CASE("cli resume: a run killed with SIGKILL and resumed ends bitwise equal to an uninterrupted run") {
+  check_resume_bitwise("cli_resume", {"--reg", "pruning"}, {1, 3, 5});
+}
+
+TEST_CASE("cli resume: dropout masks and the random pruning score continue their streams") {
+  // Both streams are saved in the state: the model's dropout generator and the pruner's.
+  check_resume_bitwise("cli_resume_random", {"--reg", "pruning+dropout", "--dropout", "0.3", "--score", "random"}, {3});
 }
 
 TEST_CASE("cli resume: Ctrl-C stops after the current batch, saves the best weights and exits 130") {

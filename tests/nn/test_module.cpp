@@ -225,3 +225,26 @@ TEST_CASE("module: zero_grad drops every parameter's gradient") {
   m.zero_grad();
   for (const Tensor& p : m.parameters()) CHECK(!p.grad().defined());
 }
+
+TEST_CASE("module: random streams have dotted names, depth first, and repeated names are refused") {
+  struct Dropping : Module {
+    Generator gen{1};
+    Dropping() { register_random_stream("dropout", gen); }
+  };
+  struct Outer : Module {
+    Generator own{2};
+    std::shared_ptr<Dropping> a = register_module("a", std::make_shared<Dropping>());
+    std::shared_ptr<Module> b = register_module("b", std::make_shared<Module>());
+    std::shared_ptr<Dropping> c = b->register_module("c", std::make_shared<Dropping>());
+    Outer() { register_random_stream("masks", own); }
+  } outer;
+  const auto streams = outer.named_random_streams();
+  REQUIRE(streams.size() == 3);
+  CHECK(streams[0].first == "masks");
+  CHECK(streams[0].second == &outer.own);
+  CHECK(streams[1].first == "a.dropout");
+  CHECK(streams[1].second == &outer.a->gen);
+  CHECK(streams[2].first == "b.c.dropout");
+  CHECK_THROWS_AS(outer.register_random_stream("masks", outer.own), ValueError);
+  CHECK_THROWS_AS(outer.register_random_stream("x.y", outer.own), ValueError);
+}

@@ -108,3 +108,16 @@ TEST_CASE("dropout: p outside 0 <= p < 1 is a ValueError naming the op") {
   CHECK_THROWS_AS(dropout(x, NAN, true, gen), ValueError);
   CHECK_THROWS_AS(dropout(x, 1.5f, false, gen), ValueError);
 }
+
+TEST_CASE("dropout: a generator given another's state draws what that one draws next") {
+  Generator a(21, 3);
+  a.normal();  // leaves a spare normal in the state
+  Generator b(99);
+  b.set_state(a.state());
+  CHECK(b.seed() == 21);
+  CHECK(b.stream() == 3);
+  CHECK(b.normal() == a.normal());  // the spare
+  for (int i = 0; i < 5; ++i) CHECK(b.next_u64() == a.next_u64());
+  const Tensor x = random_input(Shape{2, 500}, 4).detach();
+  CHECK(bitwise_equal(dropout(x, 0.3f, true, a), dropout(x, 0.3f, true, b)));
+}

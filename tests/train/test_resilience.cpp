@@ -182,7 +182,7 @@ TEST_CASE("resilience: a run resumed from its training state ends bitwise equal 
       PruningCallback restored(pruning::Pruner(*model, {}), ramp());
       restored.restore_state(saved.callbacks[0]);
       CHECK(restored.settled() == (saved.epoch >= 5));
-      CHECK_THROWS_AS(restored.restore_state("3 1"), ValueError);  // "UPDATES WARNED SETTLED" expected
+      CHECK_THROWS_AS(restored.restore_state("3 1"), ValueError);  // "UPDATES WARNED SETTLED" + 8 words expected
       const Run resumed = train_lstm(6, optimizer, state, {0, 0}, &saved);
       CHECK(resumed.result.resumed_after == stop_epoch - 1);
       CHECK(resumed.result.history.size() == full.result.history.size());

@@ -1,6 +1,8 @@
 #include "synapse/core/random.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace syn {
 namespace {
@@ -28,6 +30,21 @@ uint64_t Generator::next_u64() {
   state_[2] ^= t;
   state_[3] = rotl(state_[3], 45);
   return result;
+}
+
+Generator::State Generator::state() const {
+  uint32_t spare_bits;
+  std::memcpy(&spare_bits, &spare_, sizeof spare_bits);
+  return {state_[0], state_[1], state_[2], state_[3], seed_, stream_, has_spare_ ? 1u : 0u, spare_bits};
+}
+
+void Generator::set_state(const State& s) {
+  std::copy(s.begin(), s.begin() + 4, state_);
+  seed_ = s[4];
+  stream_ = s[5];
+  has_spare_ = s[6] != 0;
+  const auto spare_bits = static_cast<uint32_t>(s[7]);
+  std::memcpy(&spare_, &spare_bits, sizeof spare_);
 }
 
 float Generator::uniform() { return static_cast<float>(next_u64() >> 40) * 0x1.0p-24f; }

@@ -3,6 +3,7 @@
 // Generator(seed, stream) with different `stream` values gives independent streams for the same
 // seed (per-layer init, per-worker shuffling, dropout), so adding a consumer does not shift others.
 // A Generator is not thread-safe; give each thread its own stream.
+#include <array>
 #include <cstdint>
 
 namespace syn {
@@ -19,6 +20,12 @@ class Generator {
 
   uint64_t seed() const { return seed_; }
   uint64_t stream() const { return stream_; }
+
+  // The whole state (Note [Resumable training]): a generator given another's state() draws exactly
+  // what that one would draw next.
+  using State = std::array<uint64_t, 8>;
+  State state() const;
+  void set_state(const State& state);
 
  private:
   uint64_t state_[4];

@@ -6,6 +6,7 @@
 namespace syn::nn {
 
 Dropout::Dropout(float p, uint64_t seed, uint64_t stream) : p_(p), gen_(seed, stream) {
+  register_random_stream("masks", gen_);
   SYN_CHECK_T(ValueError, p >= 0.f && p < 1.f, "Dropout: p = ", p, " must be in [0, 1)");
 }
 

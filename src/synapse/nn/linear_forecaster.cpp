@@ -24,6 +24,7 @@ LinearForecaster::LinearForecaster(ModelConfig config)
   const int64_t in = config_.lookback * config_.input_size;
   weight_ = register_parameter("weight", Tensor::zeros(Shape{config_.horizon, in}));
   bias_ = register_parameter("bias", Tensor::zeros(Shape{config_.horizon}));
+  register_random_stream("dropout", dropout_gen_);
   Generator gen(config_.seed, kInitStream);
   init::linear_(weight_, bias_, gen);
   add_revin();

@@ -45,6 +45,21 @@ Tensor Module::register_buffer(const std::string& name, Tensor buffer) {
   return buffer;
 }
 
+void Module::register_random_stream(const std::string& name, Generator& gen) {
+  SYN_CHECK_T(ValueError, !name.empty() && name.find('.') == std::string::npos,
+              "Module::register_random_stream: name '", name, "' must be non-empty and contain no '.'");
+  for (const auto& [n, _] : random_streams_)
+    SYN_CHECK_T(ValueError, n != name, "Module::register_random_stream: '", name, "' is already registered");
+  random_streams_.emplace_back(name, &gen);
+}
+
+std::vector<std::pair<std::string, Generator*>> Module::named_random_streams() const {
+  std::vector<std::pair<std::string, Generator*>> out(random_streams_);
+  for (const auto& [name, child] : children_)
+    for (auto& [n, gen] : child->named_random_streams()) out.emplace_back(name + '.' + n, gen);
+  return out;
+}
+
 void Module::add_child(const std::string& name, std::shared_ptr<Module> child) {
   check_new_name(name, "register_module");
   SYN_CHECK_T(ValueError, child != nullptr, "Module::register_module: '", name, "' is null");

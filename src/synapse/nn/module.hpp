@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "synapse/core/random.hpp"
 #include "synapse/core/tensor.hpp"
 
 namespace syn::nn {
@@ -34,6 +35,9 @@ class Module {
   // is marked requires_grad. Each returns what it registered.
   Tensor register_parameter(const std::string& name, Tensor parameter);
   Tensor register_buffer(const std::string& name, Tensor buffer);
+  // A random stream the module draws from while training (dropout masks), so that a resumed run
+  // continues it (Note [Resumable training]). `gen` must live as long as the module (a member).
+  void register_random_stream(const std::string& name, Generator& gen);
   template <class M>
   std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> child) {
     add_child(name, child);
@@ -44,6 +48,8 @@ class Module {
   NamedTensors named_parameters() const;
   std::vector<Tensor> parameters() const;
   NamedTensors named_buffers() const;
+  // Every registered random stream, depth first, with dotted names ("encoder.layers.0.dropout").
+  std::vector<std::pair<std::string, Generator*>> named_random_streams() const;
   // Direct children only.
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const {
     return children_;
@@ -85,6 +91,7 @@ class Module {
   std::vector<std::pair<std::string, Tensor>> parameters_;
   std::vector<std::pair<std::string, Tensor>> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  std::vector<std::pair<std::string, Generator*>> random_streams_;
   bool training_ = true;
   bool mc_dropout_ = false;
 };

@@ -53,6 +53,7 @@ MultiHeadAttention::MultiHeadAttention(int64_t embed_dim, int64_t num_heads, Gen
   out_proj_ = register_module("out_proj", std::make_shared<Linear>(embed_dim, embed_dim, gen, options.bias));
   if (options.bias) init::zeros_(out_proj_->bias());
   dropout_gen_ = Generator(gen.next_u64());
+  register_random_stream("dropout", dropout_gen_);
 }
 
 void MultiHeadAttention::check_input(const char* what, const Tensor& t) const {

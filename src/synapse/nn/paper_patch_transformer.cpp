@@ -68,6 +68,7 @@ PaperPatchTransformer::PaperPatchTransformer(ModelConfig config, const PaperPatc
   norm_ = register_module("norm", std::make_shared<LayerNorm>(Shape{a.d_model}));
   head_ = register_module("head", std::make_shared<Linear>(a.d_model, c.horizon, gen));
   dropout_gen_ = Generator(gen.next_u64());
+  register_random_stream("dropout", dropout_gen_);
   add_revin();
 }
 

@@ -50,6 +50,7 @@ PatchTST::PatchTST(const PatchTSTOptions& options, Generator& gen) : options_(op
   enc_ = register_module("enc", std::make_shared<TransformerEncoder>(layer, o.n_layers, gen));
   head_ = register_module("head", std::make_shared<Linear>(num_patches_ * o.d_model, o.horizon, gen));
   dropout_gen_ = Generator(gen.next_u64());
+  register_random_stream("dropout", dropout_gen_);
 }
 
 Tensor PatchTST::forward(const Tensor& x) {

@@ -40,6 +40,7 @@ TransformerEncoderLayer::TransformerEncoderLayer(const TransformerEncoderLayerOp
   norm1_ = register_module("norm1", make_norm(o));
   norm2_ = register_module("norm2", make_norm(o));
   dropout_gen_ = Generator(gen.next_u64());
+  register_random_stream("dropout", dropout_gen_);
 }
 
 Tensor TransformerEncoderLayer::norm(Module& which, const Tensor& x) {

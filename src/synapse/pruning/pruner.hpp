@@ -61,6 +61,9 @@ class Pruner {
 
   const nn::NamedTensors& tensors() const { return tensors_; }
   const PrunerOptions& options() const { return options_; }
+  // The random score's stream, saved and restored by resumable training (Note [Resumable training]).
+  Generator::State random_state() const { return gen_.state(); }
+  void set_random_state(const Generator::State& state) { gen_.set_state(state); }
 
  private:
   nn::NamedTensors tensors_;

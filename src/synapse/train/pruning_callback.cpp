@@ -26,19 +26,26 @@ PruningCallback::PruningCallback(pruning::Pruner pruner, pruning::Schedule sched
   schedule_.validate();
 }
 
+// "UPDATES WARNED SETTLED" and the 8 words of the pruner's random stream.
 std::string PruningCallback::save_state() const {
-  return detail::concat(updates_, ' ', warned_cap_ ? 1 : 0, ' ', settled_ ? 1 : 0);
+  std::string out = detail::concat(updates_, ' ', warned_cap_ ? 1 : 0, ' ', settled_ ? 1 : 0);
+  for (uint64_t v : pruner_.random_state()) out += detail::concat(' ', v);
+  return out;
 }
 
 void PruningCallback::restore_state(const std::string& state) {
   std::istringstream in(state);
   int64_t updates = -1;
   int warned = -1, settled = -1;
+  Generator::State random{};
   in >> updates >> warned >> settled;
+  for (uint64_t& v : random) in >> v;
   SYN_CHECK_T(ValueError,
               in && in.peek() == std::char_traits<char>::eof() && updates >= 0 && (warned == 0 || warned == 1) &&
                   (settled == 0 || settled == 1),
-              "pruning: cannot read the saved state ", detail::excerpt(state), " (expected \"UPDATES 0|1 0|1\")");
+              "pruning: cannot read the saved state ", detail::excerpt(state),
+              " (expected \"UPDATES 0|1 0|1\" and the 8 words of the random stream)");
+  pruner_.set_random_state(random);
   updates_ = updates;
   warned_cap_ = warned == 1;
   settled_ = settled == 1;

@@ -51,6 +51,11 @@ void save_train_state(const std::filesystem::path& path, const TrainState& s) {
       if (t.defined()) write_tensor(w, "", t);
     }
   }
+  w.put(static_cast<uint32_t>(s.random_streams.size()));
+  for (const auto& [name, state] : s.random_streams) {
+    w.str(name);
+    for (uint64_t v : state) w.put(v);
+  }
   write_file_atomically(path, frame(kStateFrame, w.bytes()));
 }
 
@@ -88,6 +93,12 @@ TrainState parse_train_state(std::span<const char> file, const std::string& what
       if (defined) t = read_tensor(r, i).second;
     }
     s.optimizer.tensors.push_back(std::move(tensors));
+  }
+  const uint32_t streams = r.count("random stream count", sizeof(uint32_t) + sizeof(Generator::State));
+  for (uint32_t i = 0; i < streams; ++i) {
+    auto& [name, state] = s.random_streams.emplace_back();
+    name = r.str("random stream name");
+    for (uint64_t& v : state) v = r.get<uint64_t>("random stream state");
   }
   if (r.remaining() != 0) r.fail("payload", detail::concat(r.remaining(), " unexpected bytes at the end"));
   return s;

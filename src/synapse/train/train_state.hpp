@@ -23,10 +23,10 @@ namespace syn::train {
 // the windows). Resuming with the same settings loads all of it, replays the shuffling stream through
 // the completed epochs (its draws depend only on the seed and the window count) and continues at the
 // next epoch, so a run killed at any point and resumed from its last state ends with weights bitwise
-// equal to an uninterrupted run. Not saved: random streams that live inside the model (dropout masks)
-// or the pruner (the random score): a resumed run with dropout or --score random continues with those
-// streams restarted, so it is not bitwise the uninterrupted run.
-inline constexpr uint32_t kTrainStateVersion = 1;
+// equal to an uninterrupted run. That includes the random streams: the model's (dropout masks, each
+// registered with Module::register_random_stream) are saved by name and restored, and the pruner's
+// (the random score) is part of the pruning callback's state.
+inline constexpr uint32_t kTrainStateVersion = 2;
 
 struct TrainState {
   std::string fingerprint;  // Trainer::fingerprint of the run that wrote it
@@ -42,6 +42,7 @@ struct TrainState {
   nn::StateDict weights;               // the model now, with masks
   nn::StateDict kept;                  // the weights kept so far
   nn::Optimizer::State optimizer;
+  std::vector<std::pair<std::string, Generator::State>> random_streams;  // Module::named_random_streams
 };
 
 // Framed file "SYNTRST\n" (Note [Framed files]); written atomically.

@@ -102,6 +102,21 @@ std::string nonfinite_gradient(const nn::Module& model, const std::vector<Tensor
   return {};
 }
 
+// The model's random streams from a training state, by name: the same names as the model's, in order.
+void restore_random_streams(nn::Module& model, const std::vector<std::pair<std::string, Generator::State>>& saved) {
+  const auto streams = model.named_random_streams();
+  auto names = [](const auto& list) {
+    std::string out;
+    for (const auto& [name, _] : list) out += (out.empty() ? "" : ", ") + name;
+    return out.empty() ? std::string("none") : out;
+  };
+  bool same = streams.size() == saved.size();
+  for (size_t i = 0; same && i < streams.size(); ++i) same = streams[i].first == saved[i].first;
+  SYN_CHECK_T(ValueError, same, "resume: the state's random streams (", names(saved), ") are not the model's (",
+              names(streams), ")");
+  for (size_t i = 0; i < streams.size(); ++i) streams[i].second->set_state(saved[i].second);
+}
+
 uint32_t crc_of(const Tensor& t) {
   return crc32(std::span(reinterpret_cast<const char*>(t.data()), static_cast<size_t>(t.numel()) * sizeof(float)));
 }
@@ -215,6 +230,7 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
     optimizer->set_lr(s.lr);
     for (int64_t e = 0; e < s.epoch; ++e) epoch_order(n, o.shuffle, shuffle_gen);
     for (size_t i = 0; i < s.callbacks.size(); ++i) o.callbacks[i]->restore_state(s.callbacks[i]);
+    restore_random_streams(model_, s.random_streams);
     result.history = s.history;
     result.best_epoch = s.best_epoch;
     result.best_val_loss = s.best_val_loss;
@@ -236,6 +252,7 @@ TrainResult Trainer::fit(const forecast::Windows& train, const forecast::Windows
     s.kept_epoch = result.kept_epoch;
     s.skipped_batches = result.skipped_batches;
     for (const TrainerCallback* cb : o.callbacks) s.callbacks.push_back(cb->save_state());
+    for (const auto& [name, gen] : model_.named_random_streams()) s.random_streams.emplace_back(name, gen->state());
     s.weights = model_.state_dict();
     s.kept = kept;
     s.optimizer = optimizer->export_state();
