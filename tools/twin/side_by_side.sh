@@ -8,7 +8,8 @@
 # Writes OUT_DIR/<model>/{grid.json,synapse.jsonl,torch.jsonl,synapse.time,torch.time,torch.summary}.
 # Settings through the environment: SYNAPSE (the binary, default build/release/apps/synapse),
 # TORCH_PYTHON (/usr/bin/python3), SYN_DATA_DIR (the datasets, default ../shared/data), NICE (the
-# niceness both run at, default 15: the machine is shared).
+# niceness both run at, default 15: the machine is shared), ORDER ("synapse torch", the default, or
+# "torch synapse": which runs first for each model, to balance a load that drifts).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 grid=${1:?usage: side_by_side.sh GRID OUT_DIR}
@@ -27,9 +28,17 @@ for model in $models; do
   rm -f "$dir/synapse.jsonl" "$dir/torch.jsonl"
   "$torch_python" -c 'import json, sys; g = json.load(open(sys.argv[1])); g["models"] = [sys.argv[2]]
 json.dump(g, open(sys.argv[3], "w"), indent=1)' "$grid" "$model" "$dir/grid.json"
-  /usr/bin/time -v -o "$dir/synapse.time" nice -n "$nice_level" "$synapse" experiment run --config "$dir/grid.json" \
-    --results "$dir/synapse.jsonl" --jobs 1 --threads 1 2>"$dir/synapse.stderr"
-  /usr/bin/time -v -o "$dir/torch.time" nice -n "$nice_level" "$torch_python" "$root/tools/twin/torch_twin.py" \
-    --config "$dir/grid.json" --results "$dir/torch.jsonl" --threads 1 >"$dir/torch.summary"
+  for side in ${ORDER:-synapse torch}; do
+    case $side in
+      synapse)
+        /usr/bin/time -v -o "$dir/synapse.time" nice -n "$nice_level" "$synapse" experiment run \
+          --config "$dir/grid.json" --results "$dir/synapse.jsonl" --jobs 1 --threads 1 2>"$dir/synapse.stderr" ;;
+      torch)
+        /usr/bin/time -v -o "$dir/torch.time" nice -n "$nice_level" "$torch_python" \
+          "$root/tools/twin/torch_twin.py" --config "$dir/grid.json" --results "$dir/torch.jsonl" --threads 1 \
+          >"$dir/torch.summary" ;;
+      *) echo "side_by_side: ORDER holds '$side' (expected synapse and torch)" >&2; exit 2 ;;
+    esac
+  done
 done
 "$torch_python" "$root/tools/twin/speed_table.py" "$out"

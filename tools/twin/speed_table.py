@@ -3,7 +3,7 @@
 holds one folder per model with synapse.jsonl, torch.jsonl, synapse.time, torch.time, torch.summary),
 and optionally the extrapolation to a whole grid.
 
-    /usr/bin/python3 tools/twin/speed_table.py OUT_DIR... [--grid experiments/study.json]
+    /usr/bin/python3 tools/twin/speed_table.py OUT_DIR... [--grid experiments/study.json] [--check OUT_DIR]
 
 Per folder and model: the runs, the epochs each trained (mean), and each process's CPU time (user +
 system, /usr/bin/time -v) and wall time; PyTorch's without its start-up (importing torch, once per
@@ -18,7 +18,7 @@ different sizes give a and b exactly; one folder gives b alone (a = 0). Each run
 epochs × (a + b · its training windows), with epochs the mean that both frameworks trained for the same
 (model, regulariser, protocol) in the measured folders (both are charged the same epochs), and PyTorch
 one start-up. Training windows come from torch_twin's data pipeline (the same split and windows as
-synapse's).
+synapse's). --check sets the fitted costs against a folder measured apart (e.g. a larger dataset).
 """
 import argparse
 import json
@@ -27,6 +27,7 @@ import re
 import sys
 from collections import defaultdict
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the tools
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_twin import expand_grid, part, read_series  # noqa: E402
 
@@ -170,16 +171,41 @@ def extrapolate(measured, grid):
     return lines
 
 
+def check(measured, folder):
+    """The fitted costs against a folder measured apart (not used by the fit): predicted and measured CPU
+    per epoch per model and framework."""
+    by_model = defaultdict(list)
+    for ms in measured.values():
+        for m in ms:
+            by_model[m["model"]].append(m)
+    lines = [f"Fitted costs against {os.path.basename(os.path.normpath(folder))} (measured apart, not fitted):", "",
+             "| model | synapse ms per epoch predicted / measured | PyTorch predicted / measured | ratio predicted / "
+             "measured |", "|---|---:|---:|---:|"]
+    for m in (measure(folder, model) for model in models_of(folder)):
+        cells = {}
+        for side in SIDES:
+            a, b = fit(by_model[m["model"]], side)
+            predicted = (a * m[side]["epochs"] + b * m[side]["epoch_windows"]) / m[side]["epochs"]
+            cells[side] = (1000 * predicted, 1000 * m[side]["cpu"] / m[side]["epochs"])
+        (sp, sm), (tp, tm) = cells["synapse"], cells["torch"]
+        lines.append(f"| {m['model']} | {sp:.1f} / {sm:.1f} | {tp:.1f} / {tm:.1f} | {sp / tp:.3f} / {sm / tm:.3f} |")
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folders", nargs="+", help="output folders of side_by_side.sh")
     ap.add_argument("--grid", help="extrapolate to this grid (e.g. experiments/study.json)")
+    ap.add_argument("--check", help="an output folder of side_by_side.sh to set the fitted costs against")
     a = ap.parse_args()
     measured = {os.path.basename(os.path.normpath(f)): [measure(f, m) for m in models_of(f)] for f in a.folders}
     print("\n".join(model_table(measured)))
     if a.grid:
         print()
         print("\n".join(extrapolate(measured, a.grid)))
+    if a.check:
+        print()
+        print("\n".join(check(measured, a.check)))
 
 
 if __name__ == "__main__":

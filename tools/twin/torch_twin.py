@@ -16,7 +16,8 @@ The same work as synapse, not the same numbers (different random streams): per r
   split    clean: 70/10/20 rows, scaler fitted on train, early stopping on validation (no improvement
            for 5 epochs) with the best weights restored; paper: 80/20 rows, scaler fitted on the whole
            series, the test part as the early-stopping set, stop when each of the last 3 epochs failed
-           to lower the validation loss, the last epoch kept (split.cpp, trainer.cpp)
+           to lower the validation loss, the last epoch kept; "early_stopping": false trains every epoch
+           and keeps the last (split.cpp, trainer.cpp)
   windows  stride 1, a window belongs to the split holding its targets (windows.cpp)
   training Adam (lr, betas 0.9/0.999, eps 1e-8), MSE, shuffled batches of `batch`, validation loss
            on every epoch in eval mode; test MAE in original units on the model that training kept
@@ -302,6 +303,8 @@ def train_run(s, series):
     s_min, s_max, warmup, every = PAPER_PRESETS[s["model"]]
     paper = s["protocol"] == "paper"
     patience = s.get("patience") or (3 if paper else 5)
+    stopping = s.get("early_stopping", True)
+    restore_best = stopping and not paper
     epochs, batch, n = s["epochs"], s["batch"], len(xtr)
     batches = (n + batch - 1) // batch
     settled_step = epochs * batches if pruner else 0
@@ -334,11 +337,11 @@ def train_run(s, series):
         improved = settled and val < best
         if improved:
             best, best_epoch = val, epoch
-        if paper or improved or not settled:
-            kept, kept_epoch = None if paper else copy.deepcopy(model.state_dict()), epoch
-        if paper and consecutive_rises(history, patience):
+        if improved or not restore_best or not settled:
+            kept, kept_epoch = copy.deepcopy(model.state_dict()) if restore_best else None, epoch
+        if stopping and paper and consecutive_rises(history, patience):
             break
-        if not paper and settled and epoch - best_epoch >= patience:
+        if stopping and not paper and settled and epoch - best_epoch >= patience:
             break
     if kept is not None:
         model.load_state_dict(kept)
