@@ -1,6 +1,8 @@
 #pragma once
-// The sparse kernels (Note [Sparse products]) written once as templates on the xsimd arch tag `A`,
-// instantiated by sparse_sse2.cpp, sparse_avx2.cpp and sparse_avx512.cpp (Note [Kernel dispatch]).
+// The element sparse kernels (Note [Sparse products]) written once as templates on the xsimd arch
+// tag `A`, and the helpers the block kernels of sparse_block_impl.hpp share with them; the table is
+// made in sparse_block_impl.hpp, which sparse_sse2.cpp, sparse_avx2.cpp and sparse_avx512.cpp
+// instantiate (Note [Kernel dispatch]).
 //
 // - spmm: the batch is the vector lane. One output row's block of up to kSpmmVecs vectors stays in
 //   registers while the row's live entries stream by (broadcast val, FMA with a load of an xt row);
@@ -189,11 +191,6 @@ void transpose_tiled(int64_t rows, int64_t cols, const float* src, int64_t lds, 
     }
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = r < rows_b ? cols_b : 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
-}
-
-template <class A>
-SparseKernels make_sparse_kernels(Isa isa) {
-  return SparseKernels{isa, spmm<A>, sddmm<A>, spmv<A>, transpose_tiled<A>};
 }
 
 }  // namespace syn::kernels::simd
