@@ -10,7 +10,7 @@
 namespace syn {
 namespace {
 
-enum class Forced { none, dense, sparse };
+enum class Forced { none, dense, sparse, block };
 
 Forced env_plan() {
   static const Forced forced = [] {
@@ -19,10 +19,14 @@ Forced env_plan() {
     if (v.empty() || v == "auto") return Forced::none;
     if (v == "dense") return Forced::dense;
     if (v == "sparse") return Forced::sparse;
-    throw ValueError(detail::concat("SYN_SPARSE_PLAN=", v, ": expected dense, sparse or auto"));
+    if (v == "block") return Forced::block;
+    throw ValueError(detail::concat("SYN_SPARSE_PLAN=", v, ": expected dense, sparse, block or auto"));
   }();
   return forced;
 }
+
+// The density at or below which a block-structured mask runs the block plan (batches > 1).
+constexpr double kBlockCrossover = 0.5;
 
 // SparsePlanOverride's plan (as Forced), or -1 when none is alive.
 std::atomic<int> g_override{-1};
@@ -34,9 +38,22 @@ Forced forced_plan() {
 
 }  // namespace
 
-const char* sparse_plan_name(SparsePlan plan) { return plan == SparsePlan::sparse ? "sparse" : "dense"; }
+const char* sparse_plan_name(SparsePlan plan) {
+  switch (plan) {
+    case SparsePlan::sparse:
+      return "sparse";
+    case SparsePlan::block:
+      return "block";
+    case SparsePlan::dense:
+      break;
+  }
+  return "dense";
+}
 
-SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k, SparseLayout layout) {
+SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k, SparseLayout layout,
+                              bool blocked) {
+  // BLOCK_CROSSOVER_COMMENT
+  if (blocked && batch > 1 && density <= kBlockCrossover) return SparsePlan::block;
   // Crossovers measured by bench_pruned (one thread; bench/README.md "Pruned models"):
   // BM_linear_masked (forward and both gradients): batched products pay from about 80 % sparsity;
   // with few input features and a very large batch the transposes into the batch-contiguous layout
@@ -55,22 +72,29 @@ SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t 
 }
 
 SparsePlanOverride::SparsePlanOverride(SparsePlan plan)
-    : previous_(g_override.exchange(static_cast<int>(plan == SparsePlan::sparse ? Forced::sparse : Forced::dense))) {}
+    : previous_(g_override.exchange(static_cast<int>(plan == SparsePlan::sparse  ? Forced::sparse
+                                                     : plan == SparsePlan::block ? Forced::block
+                                                                                 : Forced::dense))) {}
 
 SparsePlanOverride::~SparsePlanOverride() { g_override.store(previous_); }
 
 SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch, SparseLayout layout) {
   const auto& mask = weight.mask();
   if (!mask || weight.rank() != 2) return SparsePlan::dense;
+  const int64_t m = weight.size(0), k = weight.size(1);
+  // The block view is built (once per mask) only where the block plan could be chosen.
+  const auto blocked = [&] { return batch > 1 && mask->index(m, k).blocked(); };
   switch (forced_plan()) {
     case Forced::dense:
       return SparsePlan::dense;
     case Forced::sparse:
       return SparsePlan::sparse;
+    case Forced::block:
+      return blocked() ? SparsePlan::block : SparsePlan::sparse;
     case Forced::none:
       break;
   }
-  return choose_sparse_plan(mask->density(), batch, weight.size(0), weight.size(1), layout);
+  return choose_sparse_plan(mask->density(), batch, m, k, layout, mask->density() <= kBlockCrossover && blocked());
 }
 
 }  // namespace syn
