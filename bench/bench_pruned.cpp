@@ -3,6 +3,8 @@
 //   BM_linear_masked/N/K/M/sparsity/plan        linear forward + both gradients with a masked weight
 //                                               (x: (N, K), W: (M, K)) under a forced plan; counters:
 //                                               dense-equivalent GFLOP/s (6·N·K·M per iteration), nnz
+//   BM_linear_masked/N/K/M/blockRxC/sparsity/plan   the same with a mask of whole R×C blocks
+//                                               (bench/README.md "Block masks")
 //   BM_train_step/lstm/unmasked, .../sparsity:S the recurrent peer workload's training step with every
 //                                               weight matrix masked at sparsity S (plans chosen
 //                                               automatically, Note [Sparse plans])
@@ -49,6 +51,18 @@ std::shared_ptr<const syn::Mask> random_mask(int64_t n, double sparsity, uint64_
   return std::make_shared<const syn::Mask>(live);
 }
 
+// A (rows, cols) mask of aligned br × bc blocks with exactly round(sparsity·blocks) dead ones.
+std::shared_ptr<const syn::Mask> random_block_mask(int64_t rows, int64_t cols, int64_t br, int64_t bc,
+                                                   double sparsity, uint64_t seed) {
+  const int64_t grid_cols = cols / bc;
+  const auto blocks = random_mask(rows / br * grid_cols, sparsity, seed);
+  std::vector<uint8_t> live(static_cast<size_t>(rows * cols));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      live[static_cast<size_t>(r * cols + c)] = blocks->live(r / br * grid_cols + c / bc);
+  return std::make_shared<const syn::Mask>(live);
+}
+
 // Masks every weight matrix (rank-2 parameter) of a model at `sparsity`.
 void mask_weights(const syn::nn::Module& model, double sparsity) {
   uint64_t seed = 1;
@@ -56,10 +70,13 @@ void mask_weights(const syn::nn::Module& model, double sparsity) {
     if (p.rank() == 2) Tensor(p).set_mask(random_mask(p.numel(), sparsity, seed++));
 }
 
-void bm_linear_masked(benchmark::State& state, int64_t n, int64_t k, int64_t m, double sparsity, SparsePlan plan) {
+// block: R×C blocks of the mask ({1, 1}: single weights)
+void bm_linear_masked(benchmark::State& state, int64_t n, int64_t k, int64_t m, syn::BlockShape block,
+                      double sparsity, SparsePlan plan) {
   syn::Generator gen(0);
   Tensor x = Tensor::randn(Shape{n, k}, gen), w = Tensor::randn(Shape{m, k}, gen);
-  w.set_mask(random_mask(w.numel(), sparsity, 7));
+  w.set_mask(block.rows * block.cols == 1 ? random_mask(w.numel(), sparsity, 7)
+                                          : random_block_mask(m, k, block.rows, block.cols, sparsity, 7));
   x.set_requires_grad(true);
   w.set_requires_grad(true);
   const Tensor seed = Tensor::randn(Shape{n, m}, gen);
@@ -133,19 +150,31 @@ void register_model(const std::string& prefix, F fn, std::initializer_list<doubl
     benchmark::RegisterBenchmark((prefix + sparsity_name(s)).c_str(), fn, s)->Unit(unit)->MinTime(0.5);
 }
 
+void register_linear(int64_t n, int64_t k, syn::BlockShape block, double s, SparsePlan plan) {
+  const std::string shape = block.rows * block.cols == 1 ? ""
+                                                         : "block" + std::to_string(block.rows) + "x" +
+                                                               std::to_string(block.cols) + "/";
+  const std::string name = "BM_linear_masked/" + std::to_string(n) + "/" + std::to_string(k) + "/" +
+                           std::to_string(k) + "/" + shape + std::to_string(std::lround(s * 100)) + "/" +
+                           syn::sparse_plan_name(plan);
+  benchmark::RegisterBenchmark(name.c_str(), bm_linear_masked, n, k, k, block, s, plan)
+      ->Unit(benchmark::kMicrosecond)
+      ->MinTime(n * k * k > (int64_t{1} << 26) ? 0.2 : 0.05);
+}
+
 void register_all() {
   syn::bench::register_peak_fma();
   for (int64_t n : {1, 64, 6144})
     for (int64_t k : {64, 256, 1024})
       for (double s : {0.0, 0.5, 0.8, 0.9, 0.95, 0.99})
-        for (SparsePlan plan : {SparsePlan::dense, SparsePlan::sparse}) {
-          const std::string name = "BM_linear_masked/" + std::to_string(n) + "/" + std::to_string(k) + "/" +
-                                   std::to_string(k) + "/" + std::to_string(std::lround(s * 100)) + "/" +
-                                   syn::sparse_plan_name(plan);
-          benchmark::RegisterBenchmark(name.c_str(), bm_linear_masked, n, k, k, s, plan)
-              ->Unit(benchmark::kMicrosecond)
-              ->MinTime(n * k * k > (int64_t{1} << 26) ? 0.2 : 0.05);
-        }
+        for (SparsePlan plan : {SparsePlan::dense, SparsePlan::sparse})
+          register_linear(n, k, {1, 1}, s, plan);
+  for (int64_t n : {64, 6144})
+    for (int64_t k : {256, 1024})
+      for (syn::BlockShape block : syn::kBlockShapes)
+        for (double s : {0.5, 0.7, 0.8, 0.9, 0.95})
+          for (SparsePlan plan : {SparsePlan::dense, SparsePlan::sparse, SparsePlan::block})
+            register_linear(n, k, block, s, plan);
   register_model("BM_train_step/lstm/", bm_train_lstm, {-1, 0, 0.5, 0.8, 0.9, 0.95}, benchmark::kMillisecond);
   register_model("BM_infer/lstm/b1/", bm_infer_lstm, {-1, 0, 0.9}, benchmark::kMicrosecond);
   register_model("BM_train_step/patchtst/", bm_train_patchtst, {-1, 0, 0.5, 0.9}, benchmark::kMillisecond);

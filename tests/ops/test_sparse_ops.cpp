@@ -88,7 +88,8 @@ TEST_CASE("sparse ops: linear with a masked weight gives the zeroed dense result
         const int64_t k = br * bc == 1 ? 19 : 20, m = br * bc == 1 ? 23 : 24;
         const Tensor x = Tensor::randn({n, k}, gen), b = Tensor::randn({m}, gen);
         Tensor w = Tensor::randn({m, k}, gen);
-        w.set_mask(br * bc == 1 ? random_mask(m * k, density, 11) : random_block_mask(m, k, br, bc, density, 11));
+        w.set_mask(br * bc == 1 ? random_mask(m * k, density, 11)
+                                : random_block_mask(m, k, br, bc, density, 11));
         // All-live and all-dead masks are 4×4 blocks; element masks of (23, 19) have no block shape.
         const bool whole = density == 0 || density == 1;
         const MaskIndex& ix = w.mask()->index(m, k);
@@ -100,7 +101,9 @@ TEST_CASE("sparse ops: linear with a masked weight gives the zeroed dense result
         }
         Tensor unmasked = w.clone();
         unmasked.set_mask(nullptr);
-        auto f = [](const std::vector<Tensor>& in) { return std::vector<Tensor>{linear(in[0], in[1], in[2])}; };
+        auto f = [](const std::vector<Tensor>& in) {
+          return std::vector<Tensor>{linear(in[0], in[1], in[2])};
+        };
         const Grads dense = run({x, w, b}, SparsePlan::dense, f);
         const Grads plain = run({x, unmasked, b}, SparsePlan::dense, f);
         for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
@@ -112,11 +115,35 @@ TEST_CASE("sparse ops: linear with a masked weight gives the zeroed dense result
         check_dead_zero(dense.values[2], *w.mask());
         // Live gradient entries, outputs and the other gradients equal the unmasked computation's.
         for (int64_t i = 0; i < w.numel(); ++i)
-          if (w.mask()->live(i)) CHECK(dense.values[2][i] == doctest::Approx(plain.values[2][i]).epsilon(1e-6));
+          if (w.mask()->live(i))
+            CHECK(dense.values[2][i] == doctest::Approx(plain.values[2][i]).epsilon(1e-6));
         CHECK(dense.values[0] == plain.values[0]);
         CHECK(dense.values[1] == plain.values[1]);
       }
     }
+}
+
+TEST_CASE(
+    "sparse ops: block masks run the block plan below their crossover, batches of one the sparse plan") {
+  // choose_sparse_plan: 4×4 blocks from 70 % sparsity, other shapes at the element crossover.
+  CHECK(choose_sparse_plan(0.3, 64, 256, 256, SparseLayout::transposed, {4, 4}) == SparsePlan::block);
+  CHECK(choose_sparse_plan(0.4, 64, 256, 256, SparseLayout::transposed, {4, 4}) == SparsePlan::dense);
+  CHECK(choose_sparse_plan(0.3, 64, 256, 256, SparseLayout::transposed, {1, 4}) == SparsePlan::dense);
+  CHECK(choose_sparse_plan(0.1, 64, 256, 256, SparseLayout::transposed, {1, 4}) == SparsePlan::block);
+  CHECK(choose_sparse_plan(0.1, 64, 256, 256) == SparsePlan::sparse);
+  CHECK(choose_sparse_plan(0.1, 1, 256, 256, SparseLayout::transposed, {4, 4}) == SparsePlan::sparse);
+  // sparse_plan_for reads the block shape from the mask's bits.
+  Generator gen(12);
+  const Tensor blocks = block_masked(Tensor::randn({64, 64}, gen), 0.1, 1);
+  const Tensor elements = masked(Tensor::randn({64, 64}, gen), 0.1, 1);
+  CHECK(sparse_plan_for(blocks, 64) == SparsePlan::block);
+  CHECK(sparse_plan_for(blocks, 1) == SparsePlan::sparse);
+  CHECK(sparse_plan_for(elements, 64) == SparsePlan::sparse);
+  CHECK(std::string(sparse_plan_name(SparsePlan::block)) == "block");
+  // Forcing the block plan falls back to the sparse plan without block structure.
+  const SparsePlanOverride force(SparsePlan::block);
+  CHECK(sparse_plan_for(elements, 64) == SparsePlan::sparse);
+  CHECK(sparse_plan_for(block_masked(Tensor::randn({64, 64}, gen), 0.9, 2), 64) == SparsePlan::block);
 }
 
 TEST_CASE("sparse ops: linear gradients check numerically under the sparse and block plans") {
@@ -144,7 +171,8 @@ TEST_CASE("sparse ops: masked recurrent layers agree across plans, and dead grad
     // 40: two feature-major chunks (Note [Feature-major recurrent loop]); an unmasked W_ih stays dense
     // while W_hh runs sparse (the input projection outside the loop). Block masks: W_hh in 4×4
     // blocks, W_ih (G·H, 3) in 4×1 blocks.
-    for (const auto& [n, mask_ih] : {std::pair{1, true}, std::pair{5, true}, std::pair{40, true}, std::pair{40, false}})
+    for (const auto& [n, mask_ih] :
+         {std::pair{1, true}, std::pair{5, true}, std::pair{40, true}, std::pair{40, false}})
       for (bool blocks : {false, true}) {
         CAPTURE(cell_name(cell));
         CAPTURE(n);

@@ -1,5 +1,6 @@
 #include "synapse/ops/sparse_plan.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <string_view>
@@ -25,8 +26,9 @@ Forced env_plan() {
   return forced;
 }
 
-// The density at or below which a block-structured mask runs the block plan (batches > 1).
-constexpr double kBlockCrossover = 0.5;
+// The largest crossover choose_sparse_plan uses: denser masks run dense whatever their structure,
+// so their index view need not be built to decide.
+constexpr double kMaxCrossover = 0.55;
 
 // SparsePlanOverride's plan (as Forced), or -1 when none is alive.
 std::atomic<int> g_override{-1};
@@ -51,9 +53,7 @@ const char* sparse_plan_name(SparsePlan plan) {
 }
 
 SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k, SparseLayout layout,
-                              bool blocked) {
-  // BLOCK_CROSSOVER_COMMENT
-  if (blocked && batch > 1 && density <= kBlockCrossover) return SparsePlan::block;
+                              BlockShape block) {
   // Crossovers measured by bench_pruned (one thread; bench/README.md "Pruned models"):
   // BM_linear_masked (forward and both gradients): batched products pay from about 80 % sparsity;
   // with few input features and a very large batch the transposes into the batch-contiguous layout
@@ -68,6 +68,14 @@ SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t 
     crossover = 0.55;
   else if (k <= 64 && batch > 1024)
     crossover = 0.05;
+  // Block masks (BM_linear_masked/.../blockRxC, bench/README.md "Block masks"): the block plan is
+  // about as fast as the sparse plan or faster wherever that one beats dense, so it takes over the
+  // element crossover (in the feature-major loop too, where it was not measured separately); with 4×4
+  // blocks it beats dense from 70 % sparsity at N = 64 and 6144, K = M = 256 and 1024. Batches of
+  // one have no block kernel.
+  if (block.rows * block.cols > 1 && batch > 1 &&
+      density <= std::max(crossover, block.rows * block.cols >= 16 ? 0.3 : 0.0))
+    return SparsePlan::block;
   return density <= crossover ? SparsePlan::sparse : SparsePlan::dense;
 }
 
@@ -83,18 +91,22 @@ SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch, SparseLayout lay
   if (!mask || weight.rank() != 2) return SparsePlan::dense;
   const int64_t m = weight.size(0), k = weight.size(1);
   // The block view is built (once per mask) only where the block plan could be chosen.
-  const auto blocked = [&] { return batch > 1 && mask->index(m, k).blocked(); };
+  const auto block_shape = [&] {
+    if (batch == 1 || mask->density() > kMaxCrossover) return BlockShape{1, 1};
+    const MaskIndex& ix = mask->index(m, k);
+    return BlockShape{ix.block_rows, ix.block_cols};
+  };
   switch (forced_plan()) {
     case Forced::dense:
       return SparsePlan::dense;
     case Forced::sparse:
       return SparsePlan::sparse;
     case Forced::block:
-      return blocked() ? SparsePlan::block : SparsePlan::sparse;
+      return batch > 1 && mask->index(m, k).blocked() ? SparsePlan::block : SparsePlan::sparse;
     case Forced::none:
       break;
   }
-  return choose_sparse_plan(mask->density(), batch, m, k, layout, mask->density() <= kBlockCrossover && blocked());
+  return choose_sparse_plan(mask->density(), batch, m, k, layout, block_shape());
 }
 
 }  // namespace syn

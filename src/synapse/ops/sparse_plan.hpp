@@ -25,6 +25,7 @@
 // benchmarks to measure each.
 #include <cstdint>
 
+#include "synapse/core/mask_index.hpp"
 #include "synapse/core/tensor.hpp"
 
 namespace syn {
@@ -39,9 +40,9 @@ enum class SparseLayout { transposed, feature_major };
 const char* sparse_plan_name(SparsePlan plan);  // "dense" | "sparse" | "block"
 
 // The plan for a weight of shape (m, k) with the given mask density in a product over `batch` rows;
-// `blocked`: the mask has block structure (MaskIndex::blocked()).
+// `block`: the block shape of the mask's block view (1 × 1: none; Note [Mask index views]).
 SparsePlan choose_sparse_plan(double density, int64_t batch, int64_t m, int64_t k,
-                              SparseLayout layout = SparseLayout::transposed, bool blocked = false);
+                              SparseLayout layout = SparseLayout::transposed, BlockShape block = {1, 1});
 
 // The plan a 2-D weight tensor gets in a product over `batch` rows: dense without a mask, else
 // choose_sparse_plan unless SYN_SPARSE_PLAN forces one. Never block for a batch of one or a mask
