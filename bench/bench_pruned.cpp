@@ -8,6 +8,9 @@
 //   BM_train_step/lstm/unmasked, .../sparsity:S the recurrent peer workload's training step with every
 //                                               weight matrix masked at sparsity S (plans chosen
 //                                               automatically, Note [Sparse plans])
+//   BM_train_step/lstm/blocks/sparsity:S/plan   the same with block masks (each matrix in the first
+//                                               block shape that divides it: 4×4, or 4×1 for the
+//                                               first layer's (256, 1) W_ih) under a forced plan
 //   BM_train_step/patchtst/unmasked, .../sparsity:S   the same for the PatchTST peer workload
 //   BM_infer/lstm/b1/unmasked, .../sparsity:S   batch-1 LSTM inference
 // Masks are random at exactly the given sparsity: kernel cost depends on the count of live weights,
@@ -63,11 +66,20 @@ std::shared_ptr<const syn::Mask> random_block_mask(int64_t rows, int64_t cols, i
   return std::make_shared<const syn::Mask>(live);
 }
 
-// Masks every weight matrix (rank-2 parameter) of a model at `sparsity`.
-void mask_weights(const syn::nn::Module& model, double sparsity) {
+// Masks every weight matrix (rank-2 parameter) of a model at `sparsity`; with `blocks`, in whole
+// blocks of the first shape of kBlockShapes that divides the matrix (single weights where none does).
+void mask_weights(const syn::nn::Module& model, double sparsity, bool blocks = false) {
   uint64_t seed = 1;
-  for (auto& [name, p] : model.named_parameters())
-    if (p.rank() == 2) Tensor(p).set_mask(random_mask(p.numel(), sparsity, seed++));
+  for (auto& [name, p] : model.named_parameters()) {
+    if (p.rank() != 2) continue;
+    syn::BlockShape block{1, 1};
+    for (const syn::BlockShape shape : syn::kBlockShapes)
+      if (blocks && block.rows * block.cols == 1 && p.size(0) % shape.rows == 0 && p.size(1) % shape.cols == 0)
+        block = shape;
+    Tensor(p).set_mask(block.rows * block.cols == 1
+                           ? random_mask(p.numel(), sparsity, seed++)
+                           : random_block_mask(p.size(0), p.size(1), block.rows, block.cols, sparsity, seed++));
+  }
 }
 
 // block: R×C blocks of the mask ({1, 1}: single weights)
@@ -92,10 +104,8 @@ void bm_linear_masked(benchmark::State& state, int64_t n, int64_t k, int64_t m, 
   state.counters["nnz"] = static_cast<double>(w.mask()->nnz());
 }
 
-// sparsity < 0: no masks at all.
-void bm_train_lstm(benchmark::State& state, double sparsity) {
-  syn::nn::RecurrentForecaster model(syn::bench::recurrent_peer_config("lstm"));
-  if (sparsity >= 0) mask_weights(model, sparsity);
+// The recurrent peer workload's training step, timed.
+void train_lstm(benchmark::State& state, syn::nn::RecurrentForecaster& model) {
   syn::nn::Adam opt(model.parameters(), 1e-3);
   syn::Generator gen(0);
   const Tensor x = Tensor::randn(Shape{syn::bench::kRecurrentBatch, syn::bench::kRecurrentLookback, 1}, gen);
@@ -107,6 +117,20 @@ void bm_train_lstm(benchmark::State& state, double sparsity) {
     opt.step();
     benchmark::DoNotOptimize(loss.item());
   }
+}
+
+// sparsity < 0: no masks at all.
+void bm_train_lstm(benchmark::State& state, double sparsity) {
+  syn::nn::RecurrentForecaster model(syn::bench::recurrent_peer_config("lstm"));
+  if (sparsity >= 0) mask_weights(model, sparsity);
+  train_lstm(state, model);
+}
+
+void bm_train_lstm_blocks(benchmark::State& state, double sparsity, SparsePlan plan) {
+  syn::nn::RecurrentForecaster model(syn::bench::recurrent_peer_config("lstm"));
+  mask_weights(model, sparsity, true);
+  const syn::SparsePlanOverride force(plan);
+  train_lstm(state, model);
 }
 
 void bm_infer_lstm(benchmark::State& state, double sparsity) {
@@ -176,6 +200,13 @@ void register_all() {
           for (SparsePlan plan : {SparsePlan::dense, SparsePlan::sparse, SparsePlan::block})
             register_linear(n, k, block, s, plan);
   register_model("BM_train_step/lstm/", bm_train_lstm, {-1, 0, 0.5, 0.8, 0.9, 0.95}, benchmark::kMillisecond);
+  for (double s : {0.8, 0.9})
+    for (SparsePlan plan : {SparsePlan::dense, SparsePlan::sparse, SparsePlan::block})
+      benchmark::RegisterBenchmark(
+          ("BM_train_step/lstm/blocks/" + sparsity_name(s) + "/" + syn::sparse_plan_name(plan)).c_str(),
+          bm_train_lstm_blocks, s, plan)
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(0.5);
   register_model("BM_infer/lstm/b1/", bm_infer_lstm, {-1, 0, 0.9}, benchmark::kMicrosecond);
   register_model("BM_train_step/patchtst/", bm_train_patchtst, {-1, 0, 0.5, 0.9}, benchmark::kMillisecond);
 }
