@@ -63,6 +63,28 @@ Csr random_bsr(int64_t rows, int64_t cols, BlockShape shape, float density, Gene
   return c;
 }
 
+// The element kernels (1 × 1: spmm, sddmm) and the block kernels of every shape of kBlockShapes.
+const std::vector<BlockShape> kShapesOfBlocks = {{1, 1}, {4, 4}, {4, 1}, {1, 4}};
+
+// spmm (shape 1 × 1) or bspmm over (block) rows [b0, b1) of w.
+void run_spmm(const SparseKernels& k, BlockShape shape, int64_t b0, int64_t b1, int64_t n, const Csr& w,
+              const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate) {
+  if (shape.rows * shape.cols == 1)
+    k.spmm(b0, b1, n, w.ptr.data(), w.idx.data(), w.val.data(), xt, ldx, yt, ldy, accumulate);
+  else
+    k.bspmm(b0, b1, shape.rows, shape.cols, n, w.ptr.data(), w.idx.data(), w.val.data(), xt, ldx, yt, ldy,
+            accumulate);
+}
+
+// sddmm (shape 1 × 1) or bsddmm over all (block) rows of `mask`.
+void run_sddmm(const SparseKernels& k, BlockShape shape, int64_t rows, int64_t n, const Csr& mask, const float* at,
+               int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw) {
+  if (shape.rows * shape.cols == 1)
+    k.sddmm(0, rows, n, mask.ptr.data(), mask.idx.data(), at, lda, bt, ldb, w, ldw);
+  else
+    k.bsddmm(0, rows, shape.rows, shape.cols, n, mask.ptr.data(), mask.idx.data(), at, lda, bt, ldb, w, ldw);
+}
+
 // w's sliced ELL form (Note [Mask index views]), built by the library from w's pattern, with w's values
 // (0 in padding).
 struct Ell {
@@ -107,85 +129,11 @@ TEST_CASE("sparse kernels: scalar is always there and the active table runs on t
   for (Isa isa : supported_isas()) CHECK(sparse_kernels_for(isa) != nullptr);
 }
 
-TEST_CASE("sparse kernels: spmm matches the scalar reference within its rounding bound") {
-  Generator gen(11);
-  const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
-  for (const SparseKernels* kt : vector_tables())
-    for (auto [rows, cols] : kShapes)
-      for (float density : kDensities)
-        for (int64_t n : kBatches)
-          for (bool accumulate : {false, true}) {
-            CAPTURE(std::string(isa_name(kt->isa)));
-            CAPTURE(rows);
-            CAPTURE(density);
-            CAPTURE(n);
-            CAPTURE(accumulate);
-            const Csr w = random_csr(rows, cols, density, gen);
-            const int64_t ldx = n + 3, ldy = n + 5;
-            // One float of offset: no pointer is vector-aligned.
-            const std::vector<float> xbuf = random_vector(1 + cols * ldx, gen);
-            std::vector<float> y0 = random_vector(1 + rows * ldy, gen);
-            for (int64_t m = 0; m < rows; ++m)
-              for (int64_t j = n; j < ldy; ++j) y0[1 + m * ldy + j] = kSentinel;
-            std::vector<float> y = y0, expected = y0;
-            kt->spmm(0, rows, n, w.ptr.data(), w.idx.data(), w.val.data(), xbuf.data() + 1, ldx, y.data() + 1,
-                     ldy, accumulate);
-            ref.spmm(0, rows, n, w.ptr.data(), w.idx.data(), w.val.data(), xbuf.data() + 1, ldx,
-                     expected.data() + 1, ldy, accumulate);
-            for (int64_t m = 0; m < rows; ++m) {
-              for (int64_t j = 0; j < n; ++j) {
-                double mag = accumulate ? std::fabs(y0[1 + m * ldy + j]) : 0.0;
-                for (int32_t p = w.ptr[m]; p < w.ptr[m + 1]; ++p)
-                  mag += std::fabs(static_cast<double>(w.val[p]) * xbuf[1 + w.idx[p] * ldx + j]);
-                const int64_t at = 1 + m * ldy + j;
-                CHECK(std::fabs(y[at] - expected[at]) <= rounding_bound(w.ptr[m + 1] - w.ptr[m], mag));
-              }
-              for (int64_t j = n; j < ldy; ++j) CHECK(y[1 + m * ldy + j] == kSentinel);
-            }
-            CHECK(y[0] == y0[0]);
-          }
-}
-
-TEST_CASE("sparse kernels: sddmm matches the scalar reference at live positions and leaves dead ones alone") {
-  Generator gen(12);
-  const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
-  for (const SparseKernels* kt : vector_tables())
-    for (auto [rows, cols] : kShapes)
-      for (float density : kDensities)
-        for (int64_t n : kBatches) {
-          CAPTURE(std::string(isa_name(kt->isa)));
-          CAPTURE(rows);
-          CAPTURE(density);
-          CAPTURE(n);
-          const Csr mask = random_csr(rows, cols, density, gen);
-          const int64_t lda = n + 1, ldb = n + 7, ldw = cols + 2;
-          const std::vector<float> at = random_vector(1 + rows * lda, gen), bt = random_vector(1 + cols * ldb, gen);
-          std::vector<float> w0(1 + rows * ldw, kSentinel);
-          for (int64_t m = 0; m < rows; ++m)
-            for (int32_t p = mask.ptr[m]; p < mask.ptr[m + 1]; ++p) w0[1 + m * ldw + mask.idx[p]] = gen.uniform();
-          std::vector<float> w = w0, expected = w0;
-          kt->sddmm(0, rows, n, mask.ptr.data(), mask.idx.data(), at.data() + 1, lda, bt.data() + 1, ldb,
-                    w.data() + 1, ldw);
-          ref.sddmm(0, rows, n, mask.ptr.data(), mask.idx.data(), at.data() + 1, lda, bt.data() + 1, ldb,
-                    expected.data() + 1, ldw);
-          for (int64_t m = 0; m < rows; ++m)
-            for (int32_t p = mask.ptr[m]; p < mask.ptr[m + 1]; ++p) {
-              const int64_t k = mask.idx[p], pos = 1 + m * ldw + k;
-              double mag = std::fabs(w0[pos]);
-              for (int64_t j = 0; j < n; ++j)
-                mag += std::fabs(static_cast<double>(at[1 + m * lda + j]) * bt[1 + k * ldb + j]);
-              CHECK(std::fabs(w[pos] - expected[pos]) <= rounding_bound(n, mag));
-              w[pos] = w0[pos] = 0.f;  // live: checked; what is left must be untouched
-            }
-          CHECK(std::memcmp(w.data(), w0.data(), sizeof(float) * w.size()) == 0);
-        }
-}
-
-TEST_CASE("sparse kernels: bspmm matches the scalar reference within its rounding bound for every block shape") {
+TEST_CASE("sparse kernels: spmm and bspmm match the scalar reference within their rounding bound") {
   Generator gen(16);
   const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
   for (const SparseKernels* kt : vector_tables())
-    for (const BlockShape shape : kBlockShapes)
+    for (const BlockShape shape : kShapesOfBlocks)
       for (auto [rows, cols] : kShapes)  // in blocks
         for (float density : kDensities)
           for (int64_t n : kBatches)
@@ -207,10 +155,8 @@ TEST_CASE("sparse kernels: bspmm matches the scalar reference within its roundin
               // Block rows [1, rows - 1): the first and last stay as they were.
               const int64_t b0 = std::min<int64_t>(1, rows), b1 = std::max<int64_t>(b0, rows - 1);
               std::vector<float> y = y0, expected = y0;
-              kt->bspmm(b0, b1, br, bc, n, w.ptr.data(), w.idx.data(), w.val.data(), xbuf.data() + 1, ldx,
-                        y.data() + 1, ldy, accumulate);
-              ref.bspmm(b0, b1, br, bc, n, w.ptr.data(), w.idx.data(), w.val.data(), xbuf.data() + 1, ldx,
-                        expected.data() + 1, ldy, accumulate);
+              run_spmm(*kt, shape, b0, b1, n, w, xbuf.data() + 1, ldx, y.data() + 1, ldy, accumulate);
+              run_spmm(ref, shape, b0, b1, n, w, xbuf.data() + 1, ldx, expected.data() + 1, ldy, accumulate);
               for (int64_t r = 0; r < m; ++r) {
                 const int64_t b = r / br;
                 for (int64_t j = 0; j < n; ++j) {
@@ -232,11 +178,11 @@ TEST_CASE("sparse kernels: bspmm matches the scalar reference within its roundin
             }
 }
 
-TEST_CASE("sparse kernels: bsddmm matches the scalar reference in live blocks and leaves the rest alone") {
+TEST_CASE("sparse kernels: sddmm and bsddmm match the scalar reference at live positions and leave the rest alone") {
   Generator gen(17);
   const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
   for (const SparseKernels* kt : vector_tables())
-    for (const BlockShape shape : kBlockShapes)
+    for (const BlockShape shape : kShapesOfBlocks)
       for (auto [rows, cols] : kShapes)
         for (float density : kDensities)
           for (int64_t n : kBatches) {
@@ -256,10 +202,8 @@ TEST_CASE("sparse kernels: bsddmm matches the scalar reference in live blocks an
                 for (int64_t r = 0; r < br; ++r)
                   for (int64_t c = 0; c < bc; ++c) w0[1 + (b * br + r) * ldw + mask.idx[p] * bc + c] = gen.uniform();
             std::vector<float> w = w0, expected = w0;
-            kt->bsddmm(0, rows, br, bc, n, mask.ptr.data(), mask.idx.data(), at.data() + 1, lda, bt.data() + 1, ldb,
-                       w.data() + 1, ldw);
-            ref.bsddmm(0, rows, br, bc, n, mask.ptr.data(), mask.idx.data(), at.data() + 1, lda, bt.data() + 1,
-                       ldb, expected.data() + 1, ldw);
+            run_sddmm(*kt, shape, rows, n, mask, at.data() + 1, lda, bt.data() + 1, ldb, w.data() + 1, ldw);
+            run_sddmm(ref, shape, rows, n, mask, at.data() + 1, lda, bt.data() + 1, ldb, expected.data() + 1, ldw);
             for (int64_t b = 0; b < rows; ++b)
               for (int32_t p = mask.ptr[b]; p < mask.ptr[b + 1]; ++p)
                 for (int64_t r = b * br; r < (b + 1) * br; ++r)

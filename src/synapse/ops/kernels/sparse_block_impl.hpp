@@ -61,13 +61,7 @@ SYN_SIMD_INLINE void bspmm_block(int64_t b, int64_t j, int64_t width, const int3
       }
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) {
-      if (Tail && v == V - 1)
-        store_first<A>(y + r * ldy + v * kLanes<A>, acc[r][v], width);
-      else
-        simd::store<A>(y + r * ldy + v * kLanes<A>, acc[r][v]);
-    }
+  for (int r = 0; r < R; ++r) store_block<A, V, Tail>(y + r * ldy, acc[r], width);
 }
 
 // Block compressed rows of R×C blocks: ptr (M/R + 1), idx (blocks), val (blocks·R·C)   xt: (K, n)   yt: (M, n)
