@@ -32,6 +32,9 @@
 // Values are not part of the view: they change at every optimizer step, so the ops gather them
 // (nnz floats) per call.
 #include <cstdint>
+#include <iterator>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace syn {
@@ -44,6 +47,22 @@ struct BlockShape {
   int64_t rows, cols;
 };
 inline constexpr BlockShape kBlockShapes[] = {{4, 4}, {4, 1}, {1, 4}};
+
+// Calls f(R, C), both std::integral_constant<int, ...>, for the shape of kBlockShapes that (br, bc) is
+// (nothing for another shape), so that loops over a block have compile-time bounds.
+template <class F, size_t... I>
+inline void with_block_shape(int64_t br, int64_t bc, F&& f, std::index_sequence<I...>) {
+  (void)((br == kBlockShapes[I].rows && bc == kBlockShapes[I].cols
+              ? (f(std::integral_constant<int, kBlockShapes[I].rows>{},
+                   std::integral_constant<int, kBlockShapes[I].cols>{}),
+                 true)
+              : false) ||
+         ...);
+}
+template <class F>
+inline void with_block_shape(int64_t br, int64_t bc, F&& f) {
+  with_block_shape(br, bc, f, std::make_index_sequence<std::size(kBlockShapes)>{});
+}
 
 struct MaskIndex {
   int64_t rows = 0, cols = 0, nnz = 0;

@@ -24,23 +24,32 @@ void spmm_units(const SparseWeight& w, bool transposed, int64_t n, const float* 
   });
 }
 
+// out = the R×C blocks of w (m, k) at flat positions pos, each row-major, or (transposed) each
+// block's transpose row-major
+template <int R, int C>
+void gather_blocks(const float* w, int64_t k, const std::vector<int32_t>& pos, bool transposed,
+                   std::vector<float>& out) {
+  out.resize(pos.size() * R * C);
+  float* dst = out.data();
+  for (const int32_t p : pos) {
+    const float* src = w + p;
+    for (int r = 0; r < R; ++r)
+      for (int c = 0; c < C; ++c) dst[transposed ? c * R + r : r * C + c] = src[r * k + c];
+    dst += R * C;
+  }
+}
+
 }  // namespace
 
 SparseWeight::SparseWeight(const float* w, const Mask& mask, int64_t m, int64_t k, SparsePlan plan,
                            bool with_transposed, bool with_ell)
     : ix(&mask.index(m, k)), blocked(plan == SparsePlan::block && ix->blocked()) {
   if (blocked) {  // each block row-major; transposed: each block of Wᵀ row-major
-    const int64_t br = ix->block_rows, bc = ix->block_cols, size = br * bc;
-    values.resize(static_cast<size_t>(ix->blocks() * size));
-    for (int64_t b = 0; b < ix->blocks(); ++b)
-      for (int64_t r = 0; r < br; ++r)
-        for (int64_t c = 0; c < bc; ++c) values[b * size + r * bc + c] = w[ix->bsr_pos[b] + r * k + c];
-    if (with_transposed) {
-      values_t.resize(values.size());
-      for (int64_t b = 0; b < ix->blocks(); ++b)
-        for (int64_t r = 0; r < br; ++r)
-          for (int64_t c = 0; c < bc; ++c) values_t[b * size + c * br + r] = w[ix->bsc_pos[b] + r * k + c];
-    }
+    with_block_shape(ix->block_rows, ix->block_cols, [&](auto rows, auto cols) {
+      gather_blocks<decltype(rows)::value, decltype(cols)::value>(w, k, ix->bsr_pos, false, values);
+      if (with_transposed)
+        gather_blocks<decltype(rows)::value, decltype(cols)::value>(w, k, ix->bsc_pos, true, values_t);
+    });
     return;
   }
   const std::vector<int64_t>& live = mask.live_indices();  // CSR order: row-major flat positions

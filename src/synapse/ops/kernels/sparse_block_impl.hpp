@@ -12,9 +12,6 @@
 //   slots repeating its last block and their sums dropped), so that one reduce_add_each sums a
 //   group; the batch is tiled by kSddmmTile as in sddmm.
 // A block row's result never depends on which block rows share its range or group (Note [Determinism]).
-#include <iterator>
-#include <utility>
-
 #include "synapse/ops/kernels/sparse_impl.hpp"
 
 namespace syn::kernels::simd {
@@ -22,21 +19,6 @@ namespace syn::kernels::simd {
 // Accumulator vectors a block kernel keeps in registers: 16 of AVX-512's 32, 8 of the 16 elsewhere.
 template <class A>
 inline constexpr int kBlockAccs = kIsAvx512<A> ? 16 : 8;
-
-// Calls f(R, C) (as std::integral_constant) for the shape of kBlockShapes that (br, bc) is.
-template <class F, size_t... I>
-SYN_SIMD_INLINE void with_block_shape(int64_t br, int64_t bc, F&& f, std::index_sequence<I...>) {
-  (void)((br == kBlockShapes[I].rows && bc == kBlockShapes[I].cols
-              ? (f(std::integral_constant<int, kBlockShapes[I].rows>{},
-                   std::integral_constant<int, kBlockShapes[I].cols>{}),
-                 true)
-              : false) ||
-         ...);
-}
-template <class F>
-SYN_SIMD_INLINE void with_block_shape(int64_t br, int64_t bc, F&& f) {
-  with_block_shape(br, bc, f, std::make_index_sequence<std::size(kBlockShapes)>{});
-}
 
 // Block row b of yt (rows b·R ..), V vectors from column j (the last `width` wide when Tail):
 // yt[b·R + r, j:] (+)= Σ_p Σ_c val[(p·R + r)·C + c]·xt[idx[p]·C + c, j:].
