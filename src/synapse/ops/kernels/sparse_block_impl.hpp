@@ -100,8 +100,14 @@ void bsddmm_shape(int64_t b0, int64_t b1, int64_t n, const int32_t* ptr, const i
       alignas(64) float sums[kAccs];
       for (int e = 0; e < kAccs; e += lanes) simd::store_aligned<A>(sums + e, reduce_add_each<A>(acc + e));
       for (int g = 0; g < count; ++g)
-        for (int r = 0; r < R; ++r)
-          for (int c = 0; c < C; ++c) w[w_off[g] + r * ldw + c] += sums[(g * R + r) * C + c];
+        for (int r = 0; r < R; ++r) {  // the C sums of row r: one partial vector
+          float* dst = w + w_off[g] + r * ldw;
+          const float* src = sums + (g * R + r) * C;
+          if constexpr (C == 1)
+            *dst += *src;
+          else
+            store_first<A>(dst, load_first<A>(dst, C) + load_first<A>(src, C), C);
+        }
     }
   }
 }
