@@ -26,10 +26,6 @@ Forced env_plan() {
   return forced;
 }
 
-// The largest crossover choose_sparse_plan uses: denser masks run dense whatever their structure,
-// so their index view need not be built to decide.
-constexpr double kMaxCrossover = 0.55;
-
 // SparsePlanOverride's plan (as Forced), or -1 when none is alive.
 std::atomic<int> g_override{-1};
 
@@ -90,9 +86,11 @@ SparsePlan sparse_plan_for(const Tensor& weight, int64_t batch, SparseLayout lay
   const auto& mask = weight.mask();
   if (!mask || weight.rank() != 2) return SparsePlan::dense;
   const int64_t m = weight.size(0), k = weight.size(1);
-  // The block view is built (once per mask) only where the block plan could be chosen.
+  // The block view is built (once per mask) only where a mask of 4×4 blocks, the shape with the
+  // highest crossover, would not run dense.
   const auto block_shape = [&] {
-    if (batch == 1 || mask->density() > kMaxCrossover) return BlockShape{1, 1};
+    if (choose_sparse_plan(mask->density(), batch, m, k, layout, kBlockShapes[0]) == SparsePlan::dense)
+      return BlockShape{1, 1};
     const MaskIndex& ix = mask->index(m, k);
     return BlockShape{ix.block_rows, ix.block_cols};
   };
