@@ -191,7 +191,8 @@ void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& sa
           const SparseWeight& wi = *input->w_ih;
           const Scratch dx_block(input->in * cols);
           for (int64_t t = 0; t < s.t; ++t) {
-            wi.spmm(true, 0, wi.units(true), cols, dg.data() + fm.block(t, c, gh), cols, dx_block.data(), cols, false);
+            wi.spmm(true, 0, wi.units(true), cols, dg.data() + fm.block(t, c, gh), cols, dx_block.data(), cols,
+                    false);
             from_block(sk, dx_block.data(), cols, input->in, input_grads.dx_tm + (t * n + n0) * input->in,
                        input->in);
           }
