@@ -146,6 +146,59 @@ TEST_CASE(
   CHECK(sparse_plan_for(block_masked(Tensor::randn({64, 64}, gen), 0.9, 2), 64) == SparsePlan::block);
 }
 
+TEST_CASE("sparse ops: a batch of several passes gives the exact products within their rounding bound") {
+  // 1100 rows: passes of 512, 512 and 76 batch entries (sparse_weight.hpp).
+  Generator gen(13);
+  const int64_t n = 1100, m = 8, k = 12;
+  for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
+    CAPTURE(sparse_plan_name(plan));
+    const SparsePlanOverride force(plan);
+    Tensor x = Tensor::randn({n, k}, gen), w = block_masked(Tensor::randn({m, k}, gen), 0.5, 4);
+    const Tensor seed = Tensor::randn({n, m}, gen);
+    x.set_requires_grad(true);
+    w.set_requires_grad(true);
+    REQUIRE(sparse_plan_for(w, n) == plan);
+    const Tensor y = linear(x, w);
+    y.backward(seed);
+    const std::vector<float> px = x.to_vector(), pw = w.to_vector(), pd = seed.to_vector(), py = y.to_vector();
+    const std::vector<float> gx = x.grad().to_vector(), gw = w.grad().to_vector();
+    // |got - exact| <= (terms + 2)·2^-23·Σ|products| for each of y, dx and dw.
+    const auto check = [](float got, double exact, double magnitude, int64_t terms) {
+      CHECK(std::abs(got - exact) <= static_cast<double>(terms + 2) * std::ldexp(1.0, -23) * magnitude);
+    };
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t o = 0; o < m; ++o) {
+        double exact = 0, mag = 0;
+        for (int64_t i = 0; i < k; ++i) {
+          exact += static_cast<double>(px[r * k + i]) * pw[o * k + i];
+          mag += std::abs(static_cast<double>(px[r * k + i]) * pw[o * k + i]);
+        }
+        check(py[r * m + o], exact, mag, k);
+      }
+      for (int64_t i = 0; i < k; ++i) {
+        double exact = 0, mag = 0;
+        for (int64_t o = 0; o < m; ++o) {
+          exact += static_cast<double>(pd[r * m + o]) * pw[o * k + i];
+          mag += std::abs(static_cast<double>(pd[r * m + o]) * pw[o * k + i]);
+        }
+        check(gx[r * k + i], exact, mag, m);
+      }
+    }
+    for (int64_t o = 0; o < m; ++o)
+      for (int64_t i = 0; i < k; ++i) {
+        double exact = 0, mag = 0;
+        for (int64_t r = 0; r < n; ++r) {
+          exact += static_cast<double>(pd[r * m + o]) * px[r * k + i];
+          mag += std::abs(static_cast<double>(pd[r * m + o]) * px[r * k + i]);
+        }
+        if (w.mask()->live(o * k + i))
+          check(gw[o * k + i], exact, mag, n);
+        else
+          CHECK(gw[o * k + i] == 0.f);
+      }
+  }
+}
+
 TEST_CASE("sparse ops: linear gradients check numerically under the sparse and block plans") {
   for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
     CAPTURE(sparse_plan_name(plan));

@@ -9,6 +9,10 @@
 namespace syn::detail {
 namespace {
 
+// Batch entries per pass of a batched product: the batch-contiguous buffers of one pass (rows of
+// 2 KiB) stay in cache between the transposes and the kernels.
+constexpr int64_t kBatchChunk = 512;
+
 // Output units per parallel chunk of a product of `nnz` multiply-adds per batch entry over `units`.
 int64_t unit_grain(int64_t nnz, int64_t units, int64_t n) {
   const int64_t per_unit = std::max<int64_t>(1, nnz / std::max<int64_t>(units, 1) * n);
@@ -128,29 +132,35 @@ void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, b
     });
     return;
   }
-  const int64_t ld = batch_stride(n);
+  const int64_t chunk = std::min(n, kBatchChunk), ld = batch_stride(chunk);
   const Scratch xt(k * ld), yt(m * ld);
-  transpose(x, n, k, k, xt.data(), ld);
-  if (accumulate) transpose(y, n, m, m, yt.data(), ld);
-  spmm_units(w, false, n, xt.data(), yt.data(), ld, accumulate);
-  transpose(yt.data(), m, n, ld, y, m);
+  for (int64_t b0 = 0; b0 < n; b0 += chunk) {
+    const int64_t c = std::min(chunk, n - b0);
+    transpose(x + b0 * k, c, k, k, xt.data(), ld);
+    if (accumulate) transpose(y + b0 * m, c, m, m, yt.data(), ld);
+    spmm_units(w, false, c, xt.data(), yt.data(), ld, accumulate);
+    transpose(yt.data(), m, c, ld, y + b0 * m, m);
+  }
 }
 
 void sparse_linear_backward(const SparseWeight& w, const float* dy, const float* x, int64_t n, float* dx,
                             float* dw) {
   const MaskIndex& ix = *w.ix;
   const int64_t m = ix.rows, k = ix.cols;
-  const int64_t ld = batch_stride(n);
+  const int64_t chunk = std::min(n, kBatchChunk), ld = batch_stride(chunk);
   const Scratch dyt(m * ld), t(k * ld);
-  transpose(dy, n, m, m, dyt.data(), ld);
-  if (dx) {  // dxᵀ (K, n) += W's CSC columns (BSC blocks) times dyᵀ
-    transpose(dx, n, k, k, t.data(), ld);
-    spmm_units(w, true, n, dyt.data(), t.data(), ld, true);
-    transpose(t.data(), k, n, ld, dx, k);
-  }
-  if (dw) {  // SDDMM: dw[m, c] += dyᵀ[m, :]·xᵀ[c, :] for live (m, c)
-    transpose(x, n, k, k, t.data(), ld);
-    sparse_weight_grad(w, n, dyt.data(), t.data(), ld, dw);
+  for (int64_t b0 = 0; b0 < n; b0 += chunk) {
+    const int64_t c = std::min(chunk, n - b0);
+    transpose(dy + b0 * m, c, m, m, dyt.data(), ld);
+    if (dx) {  // dxᵀ (K, c) += W's CSC columns (BSC blocks) times dyᵀ
+      transpose(dx + b0 * k, c, k, k, t.data(), ld);
+      spmm_units(w, true, c, dyt.data(), t.data(), ld, true);
+      transpose(t.data(), k, c, ld, dx + b0 * k, k);
+    }
+    if (dw) {  // SDDMM: dw[m, c] += dyᵀ[m, :]·xᵀ[c, :] for live (m, c)
+      transpose(x + b0 * k, c, k, k, t.data(), ld);
+      sparse_weight_grad(w, c, dyt.data(), t.data(), ld, dw);
+    }
   }
 }
 

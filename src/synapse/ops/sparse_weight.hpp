@@ -52,6 +52,9 @@ void transpose(const float* src, int64_t rows, int64_t cols, int64_t lds, float*
 // SDDMM, output units split between threads)
 void sparse_weight_grad(const SparseWeight& w, int64_t n, const float* at, const float* bt, int64_t ld, float* dw);
 
+// Batched products run in passes of up to 512 batch entries (kBatchChunk in sparse_weight.cpp), so that
+// the batch-contiguous buffers stay in cache between the transposes and the kernels; the weight
+// gradient adds one pass after another.
 // x: (n, K)  y: (n, M);  y = (accumulate ? y : 0) + x·Wᵀ   (n == 1 needs w.ell)
 void sparse_linear(const SparseWeight& w, const float* x, int64_t n, float* y, bool accumulate);
 
