@@ -162,37 +162,23 @@ TEST_CASE("sparse ops: a batch of several passes gives the exact products within
     y.backward(seed);
     const std::vector<float> px = x.to_vector(), pw = w.to_vector(), pd = seed.to_vector(), py = y.to_vector();
     const std::vector<float> gx = x.grad().to_vector(), gw = w.grad().to_vector();
-    // |got - exact| <= (terms + 2)·2^-23·Σ|products| for each of y, dx and dw.
-    const auto check = [](float got, double exact, double magnitude, int64_t terms) {
+    // got = Σ_{t < terms} a[t·sa]·b[t·sb] within (terms + 2)·2^-23·Σ|products| of the exact sum.
+    const auto check = [](float got, const float* a, int64_t sa, const float* b, int64_t sb, int64_t terms) {
+      double exact = 0, magnitude = 0;
+      for (int64_t t = 0; t < terms; ++t) {
+        exact += static_cast<double>(a[t * sa]) * b[t * sb];
+        magnitude += std::abs(static_cast<double>(a[t * sa]) * b[t * sb]);
+      }
       CHECK(std::abs(got - exact) <= static_cast<double>(terms + 2) * std::ldexp(1.0, -23) * magnitude);
     };
     for (int64_t r = 0; r < n; ++r) {
-      for (int64_t o = 0; o < m; ++o) {
-        double exact = 0, mag = 0;
-        for (int64_t i = 0; i < k; ++i) {
-          exact += static_cast<double>(px[r * k + i]) * pw[o * k + i];
-          mag += std::abs(static_cast<double>(px[r * k + i]) * pw[o * k + i]);
-        }
-        check(py[r * m + o], exact, mag, k);
-      }
-      for (int64_t i = 0; i < k; ++i) {
-        double exact = 0, mag = 0;
-        for (int64_t o = 0; o < m; ++o) {
-          exact += static_cast<double>(pd[r * m + o]) * pw[o * k + i];
-          mag += std::abs(static_cast<double>(pd[r * m + o]) * pw[o * k + i]);
-        }
-        check(gx[r * k + i], exact, mag, m);
-      }
+      for (int64_t o = 0; o < m; ++o) check(py[r * m + o], &px[r * k], 1, &pw[o * k], 1, k);  // y = x·Wᵀ
+      for (int64_t i = 0; i < k; ++i) check(gx[r * k + i], &pd[r * m], 1, &pw[i], k, m);     // dx = dy·W
     }
     for (int64_t o = 0; o < m; ++o)
-      for (int64_t i = 0; i < k; ++i) {
-        double exact = 0, mag = 0;
-        for (int64_t r = 0; r < n; ++r) {
-          exact += static_cast<double>(pd[r * m + o]) * px[r * k + i];
-          mag += std::abs(static_cast<double>(pd[r * m + o]) * px[r * k + i]);
-        }
+      for (int64_t i = 0; i < k; ++i) {  // dW = dyᵀ·x at live positions, 0 elsewhere
         if (w.mask()->live(o * k + i))
-          check(gw[o * k + i], exact, mag, n);
+          check(gw[o * k + i], &pd[o], m, &px[i], k, n);
         else
           CHECK(gw[o * k + i] == 0.f);
       }
