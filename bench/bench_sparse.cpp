@@ -5,6 +5,7 @@
 //   BM_spmm/N/K/M/sparsity    yt = W·xt over W's rows (forward; the input gradient runs the same
 //                             kernel over W's columns)
 //   BM_sddmm/N/K/M/sparsity   dW += dyt·xtᵀ at the live positions (weight gradient)
+//   BM_bspmm, BM_bsddmm/N/K/M/sparsity   the block kernels on a mask of random whole 4×4 blocks
 //   BM_spmv/K/M/sparsity      y = W·x, batch 1, against the dense product of one row
 //   BM_step/N/K/M/sparsity    forward + both gradients from batch-major x and dy as an op runs them:
 //                             4 transposes, W's values gathered in column order, 2 spmm, 1 sddmm;
@@ -44,20 +45,24 @@ std::vector<float> random_vector(int64_t n, syn::Generator& gen) {
   return v;
 }
 
-// W (M, K) with each entry live with probability 1 - sparsity/100 and its index views; the
-// activations of batch N batch-major (x, dy) and batch-contiguous (xt, yt, dyt, dxt).
+// W (M, K) with each entry (or each whole `block`) live with probability 1 - sparsity/100 and its
+// index views; the activations of batch N batch-major (x, dy) and batch-contiguous (xt, yt, dyt, dxt).
 struct Layer {
   Shape s;
-  std::vector<float> w, val, val_csc, val_ell, x, xt, y, yt, dy, dyt, dx, dxt, dw;
+  std::vector<float> w, val, val_csc, val_ell, val_bsr, x, xt, y, yt, dy, dyt, dx, dxt, dw;
   syn::Mask mask;
   const syn::MaskIndex* index;
 
-  Layer(Shape shape, int sparsity, syn::Generator& gen) : s(shape), mask(live_bits(shape, sparsity, gen)) {
+  Layer(Shape shape, int sparsity, syn::Generator& gen, syn::BlockShape block = {1, 1})
+      : s(shape), mask(live_bits(shape, sparsity, gen, block)) {
     index = &mask.index(s.m, s.k);
     w = random_vector(s.m * s.k, gen);
     mask.zero_dead(w.data());
     for (int64_t m = 0; m < s.m; ++m)
       for (int32_t p = index->row_ptr[m]; p < index->row_ptr[m + 1]; ++p) val.push_back(w[m * s.k + index->col[p]]);
+    for (int64_t b = 0; b < index->blocks(); ++b)
+      for (int64_t r = 0; r < index->block_rows; ++r)
+        for (int64_t c = 0; c < index->block_cols; ++c) val_bsr.push_back(w[index->bsr_pos[b] + r * s.k + c]);
     val_csc.resize(static_cast<size_t>(index->nnz));
     for (int32_t pos : index->ell_pos) val_ell.push_back(pos < 0 ? 0.f : val[static_cast<size_t>(pos)]);
     x = random_vector(s.n * s.k, gen), xt = random_vector(s.k * s.n, gen);
@@ -66,9 +71,12 @@ struct Layer {
     dw.assign(s.m * s.k, 0.f);
   }
 
-  static std::vector<uint8_t> live_bits(Shape s, int sparsity, syn::Generator& gen) {
-    std::vector<uint8_t> live(static_cast<size_t>(s.m * s.k));
-    for (uint8_t& b : live) b = gen.uniform() * 100.f >= static_cast<float>(sparsity);
+  static std::vector<uint8_t> live_bits(Shape s, int sparsity, syn::Generator& gen, syn::BlockShape block) {
+    const int64_t grid_cols = s.k / block.cols;
+    std::vector<uint8_t> blocks(static_cast<size_t>(s.m / block.rows * grid_cols)), live(s.m * s.k);
+    for (uint8_t& b : blocks) b = gen.uniform() * 100.f >= static_cast<float>(sparsity);
+    for (int64_t m = 0; m < s.m; ++m)
+      for (int64_t k = 0; k < s.k; ++k) live[m * s.k + k] = blocks[m / block.rows * grid_cols + k / block.cols];
     return live;
   }
 
@@ -173,6 +181,30 @@ void bm_sddmm(benchmark::State& state, Shape s, int sparsity) {
   set_counters(state, s, 1, dense_seconds(s, {Product::dw}));
 }
 
+void bm_bspmm(benchmark::State& state, Shape s, int sparsity) {
+  syn::Generator gen(1);
+  Layer l(s, sparsity, gen, {4, 4});
+  const auto& kt = syn::kernels::sparse_kernels();
+  for (auto _ : state) {
+    kt.bspmm(0, s.m / 4, 4, 4, s.n, l.index->bsr_ptr.data(), l.index->bsr_col.data(), l.val_bsr.data(), l.xt.data(),
+             s.n, l.yt.data(), s.n, false);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, s, 1, dense_seconds(s, {Product::fwd}));
+}
+
+void bm_bsddmm(benchmark::State& state, Shape s, int sparsity) {
+  syn::Generator gen(2);
+  Layer l(s, sparsity, gen, {4, 4});
+  const auto& kt = syn::kernels::sparse_kernels();
+  for (auto _ : state) {
+    kt.bsddmm(0, s.m / 4, 4, 4, s.n, l.index->bsr_ptr.data(), l.index->bsr_col.data(), l.dyt.data(), s.n,
+              l.xt.data(), s.n, l.dw.data(), s.k);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, s, 1, dense_seconds(s, {Product::dw}));
+}
+
 void bm_spmv(benchmark::State& state, Shape s, int sparsity) {
   syn::Generator gen(3);
   Layer l(s, sparsity, gen);
@@ -242,6 +274,10 @@ void register_all() {
         benchmark::RegisterBenchmark(("BM_spmm" + args).c_str(), bm_spmm, s, sp)->MinTime(kMinTime);
         benchmark::RegisterBenchmark(("BM_sddmm" + args).c_str(), bm_sddmm, s, sp)->MinTime(kMinTime);
         benchmark::RegisterBenchmark(("BM_step" + args).c_str(), bm_step, s, sp)->MinTime(kMinTime);
+        if (n > 1 && sp >= 80) {
+          benchmark::RegisterBenchmark(("BM_bspmm" + args).c_str(), bm_bspmm, s, sp)->MinTime(kMinTime);
+          benchmark::RegisterBenchmark(("BM_bsddmm" + args).c_str(), bm_bsddmm, s, sp)->MinTime(kMinTime);
+        }
       }
     }
   }

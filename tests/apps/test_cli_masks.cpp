@@ -20,8 +20,9 @@ using nlohmann::json;
 
 namespace {
 
-// An LSTM forecaster (hidden 8) whose recurrent weight has gate f fully dead and the rest live, and
-// whose head weight keeps 1 of 8 entries; saved to dir/pruned.syn.
+// An LSTM forecaster (hidden 8) whose recurrent weight has gate f fully dead and the rest live, whose
+// input weight (32, 1) keeps rows 4..7 (one 4×1 block of 8), and whose head weight keeps 1 of 8
+// entries; saved to dir/pruned.syn.
 std::string save_pruned_lstm(const TempDir& dir) {
   syn::nn::ModelConfig config;
   config.kind = "lstm";
@@ -36,6 +37,10 @@ std::string save_pruned_lstm(const TempDir& dir) {
     if (name.ends_with("weight_hh_l0")) {  // (32, 8): rows 8..15 are gate f
       std::vector<uint8_t> live(static_cast<size_t>(t.numel()), 1);
       for (int64_t i = 8 * 8; i < 16 * 8; ++i) live[static_cast<size_t>(i)] = 0;
+      t.set_mask(std::make_shared<const syn::Mask>(live));
+    } else if (name.ends_with("weight_ih_l0")) {
+      std::vector<uint8_t> live(32, 0);
+      for (int64_t i = 4; i < 8; ++i) live[static_cast<size_t>(i)] = 1;
       t.set_mask(std::make_shared<const syn::Mask>(live));
     } else if (name == "head.weight") {
       std::vector<uint8_t> live(8, 0);
@@ -66,8 +71,13 @@ TEST_CASE("cli: inspect reports sparsity per tensor and per gate, and the kernel
   INFO(r.err);
   REQUIRE(r.status == 0);
   const json out = json::parse(r.out);
-  bool saw_hh = false, saw_head = false;
+  bool saw_hh = false, saw_ih = false, saw_head = false;
   for (const json& t : out["tensors"]) {
+    if (t["name"].get<std::string>().ends_with("weight_ih_l0")) {
+      saw_ih = true;
+      CHECK(t["plan"]["plan"] == "block");  // 4×1 blocks, 12.5 % live
+      CHECK(t["plan"]["batch_1"] == "sparse");
+    }
     if (t["name"].get<std::string>().ends_with("weight_hh_l0")) {
       saw_hh = true;
       CHECK(t["live"] == 24 * 8);
@@ -85,11 +95,13 @@ TEST_CASE("cli: inspect reports sparsity per tensor and per gate, and the kernel
     }
   }
   CHECK(saw_hh);
+  CHECK(saw_ih);
   CHECK(saw_head);
   const CliResult text = run_cli("inspect " + quoted(model), dir.path);
   CHECK(text.status == 0);
   CHECK(text.out.find("gate f") != std::string::npos);
   CHECK(text.out.find("plan sparse") != std::string::npos);
+  CHECK(text.out.find("plan block") != std::string::npos);
 }
 
 TEST_CASE("cli: masks writes each pruned tensor's weights and mask as .npy files") {
@@ -99,7 +111,7 @@ TEST_CASE("cli: masks writes each pruned tensor's weights and mask as .npy files
   INFO(r.err);
   REQUIRE(r.status == 0);
   const json summary = json::parse(read_bytes(dir.file("npy/masks.json")));
-  REQUIRE(summary["tensors"].size() == 2);
+  REQUIRE(summary["tensors"].size() == 3);
   const std::string mask = read_bytes(dir.file("npy/head.weight.mask.npy"));
   const std::string weights = read_bytes(dir.file("npy/head.weight.npy"));
   REQUIRE(mask.size() > 10);

@@ -97,3 +97,66 @@ TEST_CASE("mask: the sliced ELL view lays each 16-row slice's entries column by 
   // Lanes past row 17 in slice 1 are padding.
   CHECK(ix.ell_pos[static_cast<size_t>(2 * kEllRows + 5)] == -1);
 }
+
+namespace {
+
+// A (rows, cols) mask whose aligned br × bc tiles (smaller at the right and bottom edges, as the
+// pruner cuts them) are live where keep(tile row, tile col).
+template <class Keep>
+Mask tile_mask(int64_t rows, int64_t cols, int64_t br, int64_t bc, Keep keep) {
+  std::vector<uint8_t> live(static_cast<size_t>(rows * cols));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) live[static_cast<size_t>(r * cols + c)] = keep(r / br, c / bc) ? 1 : 0;
+  return Mask(live);
+}
+
+}  // namespace
+
+TEST_CASE("mask: the block view detects 4x4, 4x1 and 1x4 structure and lists blocks by row and column") {
+  // (8, 12) in 4×4 tiles: block row 0 keeps block columns 0 and 2, block row 1 keeps column 2.
+  const Mask mask = tile_mask(8, 12, 4, 4, [](int64_t b, int64_t c) { return (b == 0 && c != 1) || (b == 1 && c == 2); });
+  const MaskIndex& ix = mask.index(8, 12);
+  CHECK(ix.block_rows == 4);
+  CHECK(ix.block_cols == 4);
+  CHECK(ix.blocked());
+  CHECK(ix.blocks() == 3);
+  CHECK(ix.bsr_ptr == std::vector<int32_t>{0, 2, 3});
+  CHECK(ix.bsr_col == std::vector<int32_t>{0, 2, 2});
+  CHECK(ix.bsr_pos == std::vector<int32_t>{0, 8, 4 * 12 + 8});
+  CHECK(ix.bsc_ptr == std::vector<int32_t>{0, 1, 1, 3});
+  CHECK(ix.bsc_row == std::vector<int32_t>{0, 0, 1});
+  CHECK(ix.bsc_pos == std::vector<int32_t>{0, 8, 4 * 12 + 8});
+  // The same bits read as (12, 8) are not 4×4 tiles; each run of 4 within a row is, so they are 1×4.
+  CHECK(mask.index(12, 8).block_rows == 1);
+  CHECK(mask.index(12, 8).block_cols == 4);
+  // Column blocks: 4×1, and 1×8 row blocks read as 1×4.
+  const Mask cols4 = tile_mask(8, 6, 4, 1, [](int64_t b, int64_t c) { return (b + c) % 3 == 0; });
+  CHECK(cols4.index(8, 6).block_rows == 4);
+  CHECK(cols4.index(8, 6).block_cols == 1);
+  const Mask rows8 = tile_mask(3, 16, 1, 8, [](int64_t b, int64_t c) { return b != c; });
+  CHECK(rows8.index(3, 16).block_rows == 1);
+  CHECK(rows8.index(3, 16).block_cols == 4);
+  CHECK(rows8.index(3, 16).bsr_col == std::vector<int32_t>{2, 3, 0, 1, 0, 1, 2, 3});
+}
+
+TEST_CASE("mask: the block view is empty for element masks and needs shapes that divide the matrix") {
+  // An element mask: no block structure, no block arrays (the CSR view is the 1×1 case).
+  const Mask element(std::vector<uint8_t>{1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1});
+  const MaskIndex& ix = element.index(4, 4);
+  CHECK_FALSE(ix.blocked());
+  CHECK(ix.block_rows == 1);
+  CHECK(ix.block_cols == 1);
+  CHECK(ix.blocks() == 0);
+  CHECK(ix.bsr_ptr.empty());
+  CHECK(ix.bsc_ptr.empty());
+  // 4×4 pruning tiles on (6, 8): the bottom tiles are 2 × 4, 4 does not divide 6, so the view is 1×4
+  // (Note [Mask index views]: no partial edge blocks).
+  const Mask edge = tile_mask(6, 8, 4, 4, [](int64_t b, int64_t c) { return b != c; });
+  const MaskIndex& ex = edge.index(6, 8);
+  CHECK(ex.block_rows == 1);
+  CHECK(ex.block_cols == 4);
+  CHECK(ex.bsr_ptr == std::vector<int32_t>{0, 1, 2, 3, 4, 5, 6});
+  CHECK(ex.bsr_col == std::vector<int32_t>{1, 1, 1, 1, 0, 0});
+  // 4×4 tiles on (6, 5): neither 4 divides 5 nor does 1×4 fit, so no block structure.
+  CHECK_FALSE(tile_mask(6, 5, 4, 4, [](int64_t b, int64_t c) { return b != c; }).index(6, 5).blocked());
+}

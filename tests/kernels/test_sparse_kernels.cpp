@@ -1,7 +1,8 @@
 // The vectorised sparse kernels against the scalar reference on every instruction set this CPU runs
 // (Note [Sparse products]): densities 0 to 1 with empty rows, batch sizes around the vector widths,
 // unaligned pointers, row strides wider than the rows, accumulation, dead positions of the weight
-// gradient untouched, and results independent of how the output rows are split.
+// gradient untouched, and results independent of how the output rows are split; the block kernels
+// the same way for every shape of kBlockShapes.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -52,6 +53,38 @@ Csr random_csr(int64_t rows, int64_t cols, float density, Generator& gen) {
   return c;
 }
 
+// A random block pattern of (rows·br, cols·bc) in block compressed rows, each block live with
+// probability `density`; every third block row is empty whatever the density.
+Csr random_bsr(int64_t rows, int64_t cols, BlockShape shape, float density, Generator& gen) {
+  Csr c = random_csr(rows, cols, density, gen);
+  c.val.clear();
+  for (size_t v = 0; v < c.idx.size() * static_cast<size_t>(shape.rows * shape.cols); ++v)
+    c.val.push_back(2.f * gen.uniform() - 1.f);
+  return c;
+}
+
+// The element kernels (1 × 1: spmm, sddmm) and the block kernels of every shape of kBlockShapes.
+const std::vector<BlockShape> kShapesOfBlocks = {{1, 1}, {4, 4}, {4, 1}, {1, 4}};
+
+// spmm (shape 1 × 1) or bspmm over (block) rows [b0, b1) of w.
+void run_spmm(const SparseKernels& k, BlockShape shape, int64_t b0, int64_t b1, int64_t n, const Csr& w,
+              const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate) {
+  if (shape.rows * shape.cols == 1)
+    k.spmm(b0, b1, n, w.ptr.data(), w.idx.data(), w.val.data(), xt, ldx, yt, ldy, accumulate);
+  else
+    k.bspmm(b0, b1, shape.rows, shape.cols, n, w.ptr.data(), w.idx.data(), w.val.data(), xt, ldx, yt, ldy,
+            accumulate);
+}
+
+// sddmm (shape 1 × 1) or bsddmm over all (block) rows of `mask`.
+void run_sddmm(const SparseKernels& k, BlockShape shape, int64_t rows, int64_t n, const Csr& mask, const float* at,
+               int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw) {
+  if (shape.rows * shape.cols == 1)
+    k.sddmm(0, rows, n, mask.ptr.data(), mask.idx.data(), at, lda, bt, ldb, w, ldw);
+  else
+    k.bsddmm(0, rows, shape.rows, shape.cols, n, mask.ptr.data(), mask.idx.data(), at, lda, bt, ldb, w, ldw);
+}
+
 // w's sliced ELL form (Note [Mask index views]), built by the library from w's pattern, with w's values
 // (0 in padding).
 struct Ell {
@@ -96,78 +129,94 @@ TEST_CASE("sparse kernels: scalar is always there and the active table runs on t
   for (Isa isa : supported_isas()) CHECK(sparse_kernels_for(isa) != nullptr);
 }
 
-TEST_CASE("sparse kernels: spmm matches the scalar reference within its rounding bound") {
-  Generator gen(11);
+TEST_CASE("sparse kernels: spmm and bspmm match the scalar reference within their rounding bound") {
+  Generator gen(16);
   const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
   for (const SparseKernels* kt : vector_tables())
-    for (auto [rows, cols] : kShapes)
-      for (float density : kDensities)
-        for (int64_t n : kBatches)
-          for (bool accumulate : {false, true}) {
+    for (const BlockShape shape : kShapesOfBlocks)
+      for (auto [rows, cols] : kShapes)  // in blocks
+        for (float density : kDensities)
+          for (int64_t n : kBatches)
+            for (bool accumulate : {false, true}) {
+              CAPTURE(std::string(isa_name(kt->isa)));
+              CAPTURE(shape.rows);
+              CAPTURE(shape.cols);
+              CAPTURE(rows);
+              CAPTURE(density);
+              CAPTURE(n);
+              CAPTURE(accumulate);
+              const int64_t br = shape.rows, bc = shape.cols, m = rows * br, k = cols * bc;
+              const Csr w = random_bsr(rows, cols, shape, density, gen);
+              const int64_t ldx = n + 3, ldy = n + 5;
+              const std::vector<float> xbuf = random_vector(1 + k * ldx, gen);
+              std::vector<float> y0 = random_vector(1 + m * ldy, gen);
+              for (int64_t r = 0; r < m; ++r)
+                for (int64_t j = n; j < ldy; ++j) y0[1 + r * ldy + j] = kSentinel;
+              // Block rows [1, rows - 1): the first and last stay as they were.
+              const int64_t b0 = std::min<int64_t>(1, rows), b1 = std::max<int64_t>(b0, rows - 1);
+              std::vector<float> y = y0, expected = y0;
+              run_spmm(*kt, shape, b0, b1, n, w, xbuf.data() + 1, ldx, y.data() + 1, ldy, accumulate);
+              run_spmm(ref, shape, b0, b1, n, w, xbuf.data() + 1, ldx, expected.data() + 1, ldy, accumulate);
+              for (int64_t r = 0; r < m; ++r) {
+                const int64_t b = r / br;
+                for (int64_t j = 0; j < n; ++j) {
+                  const int64_t at = 1 + r * ldy + j;
+                  if (b < b0 || b >= b1) {
+                    CHECK(y[at] == y0[at]);
+                    continue;
+                  }
+                  double mag = accumulate ? std::fabs(y0[at]) : 0.0;
+                  for (int32_t p = w.ptr[b]; p < w.ptr[b + 1]; ++p)
+                    for (int64_t c = 0; c < bc; ++c)
+                      mag += std::fabs(static_cast<double>(w.val[(p * br + r % br) * bc + c]) *
+                                       xbuf[1 + (w.idx[p] * bc + c) * ldx + j]);
+                  CHECK(std::fabs(y[at] - expected[at]) <= rounding_bound((w.ptr[b + 1] - w.ptr[b]) * bc, mag));
+                }
+                for (int64_t j = n; j < ldy; ++j) CHECK(y[1 + r * ldy + j] == kSentinel);
+              }
+              CHECK(y[0] == y0[0]);
+            }
+}
+
+TEST_CASE("sparse kernels: sddmm and bsddmm match the scalar reference at live positions and leave the rest alone") {
+  Generator gen(17);
+  const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
+  for (const SparseKernels* kt : vector_tables())
+    for (const BlockShape shape : kShapesOfBlocks)
+      for (auto [rows, cols] : kShapes)
+        for (float density : kDensities)
+          for (int64_t n : kBatches) {
             CAPTURE(std::string(isa_name(kt->isa)));
+            CAPTURE(shape.rows);
+            CAPTURE(shape.cols);
             CAPTURE(rows);
             CAPTURE(density);
             CAPTURE(n);
-            CAPTURE(accumulate);
-            const Csr w = random_csr(rows, cols, density, gen);
-            const int64_t ldx = n + 3, ldy = n + 5;
-            // One float of offset: no pointer is vector-aligned.
-            const std::vector<float> xbuf = random_vector(1 + cols * ldx, gen);
-            std::vector<float> y0 = random_vector(1 + rows * ldy, gen);
-            for (int64_t m = 0; m < rows; ++m)
-              for (int64_t j = n; j < ldy; ++j) y0[1 + m * ldy + j] = kSentinel;
-            std::vector<float> y = y0, expected = y0;
-            kt->spmm(0, rows, n, w.ptr.data(), w.idx.data(), w.val.data(), xbuf.data() + 1, ldx, y.data() + 1,
-                     ldy, accumulate);
-            ref.spmm(0, rows, n, w.ptr.data(), w.idx.data(), w.val.data(), xbuf.data() + 1, ldx,
-                     expected.data() + 1, ldy, accumulate);
-            for (int64_t m = 0; m < rows; ++m) {
-              for (int64_t j = 0; j < n; ++j) {
-                double mag = accumulate ? std::fabs(y0[1 + m * ldy + j]) : 0.0;
-                for (int32_t p = w.ptr[m]; p < w.ptr[m + 1]; ++p)
-                  mag += std::fabs(static_cast<double>(w.val[p]) * xbuf[1 + w.idx[p] * ldx + j]);
-                const int64_t at = 1 + m * ldy + j;
-                CHECK(std::fabs(y[at] - expected[at]) <= rounding_bound(w.ptr[m + 1] - w.ptr[m], mag));
-              }
-              for (int64_t j = n; j < ldy; ++j) CHECK(y[1 + m * ldy + j] == kSentinel);
-            }
-            CHECK(y[0] == y0[0]);
+            const int64_t br = shape.rows, bc = shape.cols, m = rows * br, k = cols * bc;
+            const Csr mask = random_bsr(rows, cols, shape, density, gen);
+            const int64_t lda = n + 1, ldb = n + 7, ldw = k + 2;
+            const std::vector<float> at = random_vector(1 + m * lda, gen), bt = random_vector(1 + k * ldb, gen);
+            std::vector<float> w0(1 + m * ldw, kSentinel);
+            for (int64_t b = 0; b < rows; ++b)
+              for (int32_t p = mask.ptr[b]; p < mask.ptr[b + 1]; ++p)
+                for (int64_t r = 0; r < br; ++r)
+                  for (int64_t c = 0; c < bc; ++c) w0[1 + (b * br + r) * ldw + mask.idx[p] * bc + c] = gen.uniform();
+            std::vector<float> w = w0, expected = w0;
+            run_sddmm(*kt, shape, rows, n, mask, at.data() + 1, lda, bt.data() + 1, ldb, w.data() + 1, ldw);
+            run_sddmm(ref, shape, rows, n, mask, at.data() + 1, lda, bt.data() + 1, ldb, expected.data() + 1, ldw);
+            for (int64_t b = 0; b < rows; ++b)
+              for (int32_t p = mask.ptr[b]; p < mask.ptr[b + 1]; ++p)
+                for (int64_t r = b * br; r < (b + 1) * br; ++r)
+                  for (int64_t c = mask.idx[p] * bc; c < (mask.idx[p] + 1) * bc; ++c) {
+                    const int64_t pos = 1 + r * ldw + c;
+                    double mag = std::fabs(w0[pos]);
+                    for (int64_t j = 0; j < n; ++j)
+                      mag += std::fabs(static_cast<double>(at[1 + r * lda + j]) * bt[1 + c * ldb + j]);
+                    CHECK(std::fabs(w[pos] - expected[pos]) <= rounding_bound(n, mag));
+                    w[pos] = w0[pos] = 0.f;  // live: checked; what is left must be untouched
+                  }
+            CHECK(std::memcmp(w.data(), w0.data(), sizeof(float) * w.size()) == 0);
           }
-}
-
-TEST_CASE("sparse kernels: sddmm matches the scalar reference at live positions and leaves dead ones alone") {
-  Generator gen(12);
-  const SparseKernels& ref = (*sparse_kernels_for(Isa::scalar));
-  for (const SparseKernels* kt : vector_tables())
-    for (auto [rows, cols] : kShapes)
-      for (float density : kDensities)
-        for (int64_t n : kBatches) {
-          CAPTURE(std::string(isa_name(kt->isa)));
-          CAPTURE(rows);
-          CAPTURE(density);
-          CAPTURE(n);
-          const Csr mask = random_csr(rows, cols, density, gen);
-          const int64_t lda = n + 1, ldb = n + 7, ldw = cols + 2;
-          const std::vector<float> at = random_vector(1 + rows * lda, gen), bt = random_vector(1 + cols * ldb, gen);
-          std::vector<float> w0(1 + rows * ldw, kSentinel);
-          for (int64_t m = 0; m < rows; ++m)
-            for (int32_t p = mask.ptr[m]; p < mask.ptr[m + 1]; ++p) w0[1 + m * ldw + mask.idx[p]] = gen.uniform();
-          std::vector<float> w = w0, expected = w0;
-          kt->sddmm(0, rows, n, mask.ptr.data(), mask.idx.data(), at.data() + 1, lda, bt.data() + 1, ldb,
-                    w.data() + 1, ldw);
-          ref.sddmm(0, rows, n, mask.ptr.data(), mask.idx.data(), at.data() + 1, lda, bt.data() + 1, ldb,
-                    expected.data() + 1, ldw);
-          for (int64_t m = 0; m < rows; ++m)
-            for (int32_t p = mask.ptr[m]; p < mask.ptr[m + 1]; ++p) {
-              const int64_t k = mask.idx[p], pos = 1 + m * ldw + k;
-              double mag = std::fabs(w0[pos]);
-              for (int64_t j = 0; j < n; ++j)
-                mag += std::fabs(static_cast<double>(at[1 + m * lda + j]) * bt[1 + k * ldb + j]);
-              CHECK(std::fabs(w[pos] - expected[pos]) <= rounding_bound(n, mag));
-              w[pos] = w0[pos] = 0.f;  // live: checked; what is left must be untouched
-            }
-          CHECK(std::memcmp(w.data(), w0.data(), sizeof(float) * w.size()) == 0);
-        }
 }
 
 TEST_CASE("sparse kernels: spmv matches the scalar reference within its rounding bound") {
@@ -229,6 +278,8 @@ TEST_CASE("sparse kernels: a row's result does not depend on how the output rows
   const Ell e = ell_of(w);
   const std::vector<float> xt = random_vector(cols * n, gen), at = random_vector(rows * n, gen);
   const std::vector<float> y0 = random_vector(rows * n, gen), w0 = random_vector(rows * cols, gen);
+  // 4×1 blocks over the first 40 rows: 10 block rows of the same columns.
+  const Csr blocks = random_bsr(10, cols, BlockShape{4, 1}, 0.5f, gen);
   for (const SparseKernels* kt : tables) {
     CAPTURE(std::string(isa_name(kt->isa)));
     auto run = [&](int64_t split, std::vector<float>& y, std::vector<float>& g, std::vector<float>& v) {
@@ -236,6 +287,12 @@ TEST_CASE("sparse kernels: a row's result does not depend on how the output rows
         const int64_t m1 = std::min(rows, m0 + split);
         kt->spmm(m0, m1, n, w.ptr.data(), w.idx.data(), w.val.data(), xt.data(), n, y.data(), n, true);
         kt->sddmm(m0, m1, n, w.ptr.data(), w.idx.data(), at.data(), n, xt.data(), n, g.data(), cols);
+      }
+      for (int64_t b0 = 0; b0 < 10; b0 += split) {
+        const int64_t b1 = std::min<int64_t>(10, b0 + split);
+        kt->bspmm(b0, b1, 4, 1, n, blocks.ptr.data(), blocks.idx.data(), blocks.val.data(), xt.data(), n, y.data(),
+                  n, true);
+        kt->bsddmm(b0, b1, 4, 1, n, blocks.ptr.data(), blocks.idx.data(), at.data(), n, xt.data(), n, g.data(), cols);
       }
       for (int64_t s0 = 0; s0 < e.ix->ell_slices(); s0 += split) {
         run_spmv(*kt, e, s0, std::min(e.ix->ell_slices(), s0 + split), xt.data(), v.data(), true);

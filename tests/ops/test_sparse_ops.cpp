@@ -75,42 +75,131 @@ void check_dead_zero(const std::vector<float>& grad, const Mask& mask) {
 
 TEST_CASE("sparse ops: linear with a masked weight gives the zeroed dense result under every plan") {
   Generator gen(5);
-  for (int64_t n : {1, 3, 37}) {
-    for (double density : {0.0, 0.1, 0.5, 1.0}) {
-      CAPTURE(n);
-      CAPTURE(density);
-      const int64_t k = 19, m = 23;
-      const Tensor x = Tensor::randn({n, k}, gen), b = Tensor::randn({m}, gen);
-      const Tensor w = masked(Tensor::randn({m, k}, gen), density, 11);
-      Tensor unmasked = w.clone();
-      unmasked.set_mask(nullptr);
-      auto f = [](const std::vector<Tensor>& in) { return std::vector<Tensor>{linear(in[0], in[1], in[2])}; };
-      const Grads sparse = run({x, w, b}, SparsePlan::sparse, f);
-      const Grads dense = run({x, w, b}, SparsePlan::dense, f);
-      const Grads plain = run({x, unmasked, b}, SparsePlan::dense, f);
-      check_close(sparse, dense, 1e-5);
-      check_dead_zero(sparse.values[2], *w.mask());
-      check_dead_zero(dense.values[2], *w.mask());
-      // Live gradient entries, outputs and the other gradients equal the unmasked computation's.
-      for (int64_t i = 0; i < w.numel(); ++i)
-        if (w.mask()->live(i)) CHECK(dense.values[2][i] == doctest::Approx(plain.values[2][i]).epsilon(1e-6));
-      CHECK(dense.values[0] == plain.values[0]);
-      CHECK(dense.values[1] == plain.values[1]);
+  // Element masks, and block masks of every shape of kBlockShapes (the block plan's kernels); the
+  // block plan runs as sparse for element masks and batches of one.
+  const std::vector<std::pair<int64_t, int64_t>> kinds = {{1, 1}, {4, 4}, {4, 1}, {1, 4}};
+  for (const auto& [br, bc] : kinds)
+    for (int64_t n : {1, 3, 37}) {
+      for (double density : {0.0, 0.1, 0.5, 1.0}) {
+        CAPTURE(br);
+        CAPTURE(bc);
+        CAPTURE(n);
+        CAPTURE(density);
+        const int64_t k = br * bc == 1 ? 19 : 20, m = br * bc == 1 ? 23 : 24;
+        const Tensor x = Tensor::randn({n, k}, gen), b = Tensor::randn({m}, gen);
+        Tensor w = Tensor::randn({m, k}, gen);
+        w.set_mask(br * bc == 1 ? random_mask(m * k, density, 11)
+                                : random_block_mask(m, k, br, bc, density, 11));
+        // All-live and all-dead masks are 4×4 blocks; element masks of (23, 19) have no block shape.
+        const bool whole = density == 0 || density == 1;
+        const MaskIndex& ix = w.mask()->index(m, k);
+        CHECK(ix.block_rows == (br * bc == 1 ? 1 : whole ? 4 : br));
+        CHECK(ix.block_cols == (br * bc == 1 ? 1 : whole ? 4 : bc));
+        {
+          const SparsePlanOverride force(SparsePlan::block);
+          CHECK(sparse_plan_for(w, n) == (br * bc > 1 && n > 1 ? SparsePlan::block : SparsePlan::sparse));
+        }
+        Tensor unmasked = w.clone();
+        unmasked.set_mask(nullptr);
+        auto f = [](const std::vector<Tensor>& in) {
+          return std::vector<Tensor>{linear(in[0], in[1], in[2])};
+        };
+        const Grads dense = run({x, w, b}, SparsePlan::dense, f);
+        const Grads plain = run({x, unmasked, b}, SparsePlan::dense, f);
+        for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
+          CAPTURE(sparse_plan_name(plan));
+          const Grads g = run({x, w, b}, plan, f);
+          check_close(g, dense, 1e-5);
+          check_dead_zero(g.values[2], *w.mask());
+        }
+        check_dead_zero(dense.values[2], *w.mask());
+        // Live gradient entries, outputs and the other gradients equal the unmasked computation's.
+        for (int64_t i = 0; i < w.numel(); ++i)
+          if (w.mask()->live(i))
+            CHECK(dense.values[2][i] == doctest::Approx(plain.values[2][i]).epsilon(1e-6));
+        CHECK(dense.values[0] == plain.values[0]);
+        CHECK(dense.values[1] == plain.values[1]);
+      }
     }
+}
+
+TEST_CASE(
+    "sparse ops: block masks run the block plan below their crossover, batches of one the sparse plan") {
+  // choose_sparse_plan: 4×4 blocks from 70 % sparsity, other shapes at the element crossover.
+  CHECK(choose_sparse_plan(0.3, 64, 256, 256, SparseLayout::transposed, {4, 4}) == SparsePlan::block);
+  CHECK(choose_sparse_plan(0.4, 64, 256, 256, SparseLayout::transposed, {4, 4}) == SparsePlan::dense);
+  CHECK(choose_sparse_plan(0.3, 64, 256, 256, SparseLayout::transposed, {1, 4}) == SparsePlan::dense);
+  CHECK(choose_sparse_plan(0.1, 64, 256, 256, SparseLayout::transposed, {1, 4}) == SparsePlan::block);
+  CHECK(choose_sparse_plan(0.1, 64, 256, 256) == SparsePlan::sparse);
+  CHECK(choose_sparse_plan(0.1, 1, 256, 256, SparseLayout::transposed, {4, 4}) == SparsePlan::sparse);
+  // sparse_plan_for reads the block shape from the mask's bits.
+  Generator gen(12);
+  const Tensor blocks = block_masked(Tensor::randn({64, 64}, gen), 0.1, 1);
+  const Tensor elements = masked(Tensor::randn({64, 64}, gen), 0.1, 1);
+  CHECK(sparse_plan_for(blocks, 64) == SparsePlan::block);
+  CHECK(sparse_plan_for(blocks, 1) == SparsePlan::sparse);
+  CHECK(sparse_plan_for(elements, 64) == SparsePlan::sparse);
+  CHECK(std::string(sparse_plan_name(SparsePlan::block)) == "block");
+  // Forcing the block plan falls back to the sparse plan without block structure.
+  const SparsePlanOverride force(SparsePlan::block);
+  CHECK(sparse_plan_for(elements, 64) == SparsePlan::sparse);
+  CHECK(sparse_plan_for(block_masked(Tensor::randn({64, 64}, gen), 0.9, 2), 64) == SparsePlan::block);
+}
+
+TEST_CASE("sparse ops: a batch of several passes gives the exact products within their rounding bound") {
+  // 1100 rows: passes of 512, 512 and 76 batch entries (sparse_weight.hpp).
+  Generator gen(13);
+  const int64_t n = 1100, m = 8, k = 12;
+  for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
+    CAPTURE(sparse_plan_name(plan));
+    const SparsePlanOverride force(plan);
+    Tensor x = Tensor::randn({n, k}, gen), w = block_masked(Tensor::randn({m, k}, gen), 0.5, 4);
+    const Tensor seed = Tensor::randn({n, m}, gen);
+    x.set_requires_grad(true);
+    w.set_requires_grad(true);
+    REQUIRE(sparse_plan_for(w, n) == plan);
+    const Tensor y = linear(x, w);
+    y.backward(seed);
+    const std::vector<float> px = x.to_vector(), pw = w.to_vector(), pd = seed.to_vector(), py = y.to_vector();
+    const std::vector<float> gx = x.grad().to_vector(), gw = w.grad().to_vector();
+    // got = Σ_{t < terms} a[t·sa]·b[t·sb] within (terms + 2)·2^-23·Σ|products| of the exact sum.
+    const auto check = [](float got, const float* a, int64_t sa, const float* b, int64_t sb, int64_t terms) {
+      double exact = 0, magnitude = 0;
+      for (int64_t t = 0; t < terms; ++t) {
+        exact += static_cast<double>(a[t * sa]) * b[t * sb];
+        magnitude += std::abs(static_cast<double>(a[t * sa]) * b[t * sb]);
+      }
+      CHECK(std::abs(got - exact) <= static_cast<double>(terms + 2) * std::ldexp(1.0, -23) * magnitude);
+    };
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t o = 0; o < m; ++o) check(py[r * m + o], &px[r * k], 1, &pw[o * k], 1, k);  // y = x·Wᵀ
+      for (int64_t i = 0; i < k; ++i) check(gx[r * k + i], &pd[r * m], 1, &pw[i], k, m);     // dx = dy·W
+    }
+    for (int64_t o = 0; o < m; ++o)
+      for (int64_t i = 0; i < k; ++i) {  // dW = dyᵀ·x at live positions, 0 elsewhere
+        if (w.mask()->live(o * k + i))
+          check(gw[o * k + i], &pd[o], m, &px[i], k, n);
+        else
+          CHECK(gw[o * k + i] == 0.f);
+      }
   }
 }
 
-TEST_CASE("sparse ops: linear gradients check numerically under the sparse plan") {
-  const SparsePlanOverride force(SparsePlan::sparse);
-  Generator gen(6);
-  for (int64_t n : {1, 4}) {
-    Tensor x = Tensor::randn({n, 5}, gen), b = Tensor::randn({3}, gen);
-    Tensor w = masked(Tensor::randn({3, 5}, gen), 0.5, 3);
-    x.set_requires_grad(true);
-    w.set_requires_grad(true);
-    b.set_requires_grad(true);
-    check_gradients("linear (sparse plan)", [](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); },
-                    {x, w, b});
+TEST_CASE("sparse ops: linear gradients check numerically under the sparse and block plans") {
+  for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
+    CAPTURE(sparse_plan_name(plan));
+    const SparsePlanOverride force(plan);
+    Generator gen(6);
+    for (int64_t n : {1, 4}) {
+      Tensor x = Tensor::randn({n, 8}, gen), b = Tensor::randn({4}, gen);
+      Tensor w = plan == SparsePlan::block ? block_masked(Tensor::randn({4, 8}, gen), 0.5, 3)
+                                           : masked(Tensor::randn({4, 8}, gen), 0.5, 3);
+      x.set_requires_grad(true);
+      w.set_requires_grad(true);
+      b.set_requires_grad(true);
+      check_gradients("linear (sparse plans)",
+                      [](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); }, {x, w, b});
+    }
   }
 }
 
@@ -119,30 +208,40 @@ TEST_CASE("sparse ops: masked recurrent layers agree across plans, and dead grad
   for (RecurrentCell cell :
        {RecurrentCell::rnn_tanh, RecurrentCell::rnn_relu, RecurrentCell::lstm, RecurrentCell::gru}) {
     // 40: two feature-major chunks (Note [Feature-major recurrent loop]); an unmasked W_ih stays dense
-    // while W_hh runs sparse (the input projection outside the loop).
-    for (const auto& [n, mask_ih] : {std::pair{1, true}, std::pair{5, true}, std::pair{40, true}, std::pair{40, false}}) {
-      CAPTURE(cell_name(cell));
-      CAPTURE(n);
-      CAPTURE(mask_ih);
-      const int64_t t = 4, in = 3, hid = 6, gh = gate_count(cell) * hid;
-      const Tensor x = Tensor::randn({n, t, in}, gen, 0.f, 0.5f);
-      Tensor w_ih = Tensor::randn({gh, in}, gen, 0.f, 0.5f);
-      if (mask_ih) w_ih = masked(w_ih, 0.4, 1);
-      const Tensor w_hh = masked(Tensor::randn({gh, hid}, gen, 0.f, 0.5f), 0.3, 2);
-      const Tensor b_ih = Tensor::randn({gh}, gen), b_hh = Tensor::randn({gh}, gen);
-      const Tensor h0 = Tensor::randn({n, hid}, gen);
-      auto f = [cell](const std::vector<Tensor>& v) {
-        RecurrentOutput out = recurrent_layer(cell, v[0], {v[1], v[2], v[3], v[4]}, v[5]);
-        return std::vector<Tensor>{out.output, out.h_n};
-      };
-      const Grads sparse = run({x, w_ih, w_hh, b_ih, b_hh, h0}, SparsePlan::sparse, f);
-      const Grads dense = run({x, w_ih, w_hh, b_ih, b_hh, h0}, SparsePlan::dense, f);
-      check_close(sparse, dense, 2e-5);
-      for (const Grads* g : {&sparse, &dense}) {
-        if (mask_ih) check_dead_zero(g->values[3], *w_ih.mask());
-        check_dead_zero(g->values[4], *w_hh.mask());
+    // while W_hh runs sparse (the input projection outside the loop). Block masks: W_hh in 4×4
+    // blocks, W_ih (G·H, 3) in 4×1 blocks.
+    for (const auto& [n, mask_ih] :
+         {std::pair{1, true}, std::pair{5, true}, std::pair{40, true}, std::pair{40, false}})
+      for (bool blocks : {false, true}) {
+        CAPTURE(cell_name(cell));
+        CAPTURE(n);
+        CAPTURE(mask_ih);
+        CAPTURE(blocks);
+        const int64_t t = 4, in = 3, hid = 8, gh = gate_count(cell) * hid;
+        const auto mask = [&](const Tensor& w, double density, uint64_t seed) {
+          return blocks ? block_masked(w, density, seed) : masked(w, density, seed);
+        };
+        const Tensor x = Tensor::randn({n, t, in}, gen, 0.f, 0.5f);
+        Tensor w_ih = Tensor::randn({gh, in}, gen, 0.f, 0.5f);
+        if (mask_ih) w_ih = mask(w_ih, 0.4, 1);
+        const Tensor w_hh = mask(Tensor::randn({gh, hid}, gen, 0.f, 0.5f), 0.3, 2);
+        if (blocks) CHECK(w_hh.mask()->index(gh, hid).block_rows == 4);
+        const Tensor b_ih = Tensor::randn({gh}, gen), b_hh = Tensor::randn({gh}, gen);
+        const Tensor h0 = Tensor::randn({n, hid}, gen);
+        auto f = [cell](const std::vector<Tensor>& v) {
+          RecurrentOutput out = recurrent_layer(cell, v[0], {v[1], v[2], v[3], v[4]}, v[5]);
+          return std::vector<Tensor>{out.output, out.h_n};
+        };
+        const Grads dense = run({x, w_ih, w_hh, b_ih, b_hh, h0}, SparsePlan::dense, f);
+        check_dead_zero(dense.values[4], *w_hh.mask());
+        for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
+          CAPTURE(sparse_plan_name(plan));
+          const Grads g = run({x, w_ih, w_hh, b_ih, b_hh, h0}, plan, f);
+          check_close(g, dense, 2e-5);
+          if (mask_ih) check_dead_zero(g.values[3], *w_ih.mask());
+          check_dead_zero(g.values[4], *w_hh.mask());
+        }
       }
-    }
   }
 }
 
@@ -164,14 +263,26 @@ TEST_CASE("sparse ops: masked LSTM gradients check numerically under the sparse 
   }
 }
 
-TEST_CASE("sparse ops: results do not depend on the thread split under the sparse plan") {
-  const SparsePlanOverride force(SparsePlan::sparse);
-  Generator gen(9);
-  const Tensor x = Tensor::randn({64, 48}, gen);
-  const Tensor w = masked(Tensor::randn({40, 48}, gen), 0.2, 6);
-  const std::vector<float> whole = linear(x, w).to_vector();
-  const GrainOverride split(1);
-  CHECK(linear(x, w).to_vector() == whole);
+TEST_CASE("sparse ops: results do not depend on the thread split under the sparse and block plans") {
+  for (SparsePlan plan : {SparsePlan::sparse, SparsePlan::block}) {
+    CAPTURE(sparse_plan_name(plan));
+    const SparsePlanOverride force(plan);
+    Generator gen(9);
+    Tensor x = Tensor::randn({64, 48}, gen);
+    Tensor w = block_masked(Tensor::randn({40, 48}, gen), 0.2, 6);
+    x.set_requires_grad(true);
+    w.set_requires_grad(true);
+    const auto pass = [&] {
+      x.zero_grad();
+      w.zero_grad();
+      const Tensor y = linear(x, w);
+      sum(y * y).backward();
+      return std::vector<std::vector<float>>{y.to_vector(), x.grad().to_vector(), w.grad().to_vector()};
+    };
+    const auto whole = pass();
+    const GrainOverride split(1);
+    CHECK(pass() == whole);
+  }
 }
 
 TEST_CASE("sparse ops: changing a weight's mask between forward and backward is an error naming the op") {

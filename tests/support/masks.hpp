@@ -25,4 +25,26 @@ inline Tensor masked(Tensor t, double density, uint64_t seed) {
   return t;
 }
 
+// A (rows, cols) mask of aligned br × bc blocks (br, bc dividing rows, cols), each block live with
+// probability `density`.
+inline std::shared_ptr<const Mask> random_block_mask(int64_t rows, int64_t cols, int64_t br, int64_t bc,
+                                                     double density, uint64_t seed) {
+  const auto blocks = random_mask(rows / br * (cols / bc), density, seed);
+  std::vector<uint8_t> bits(static_cast<size_t>(rows * cols));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) bits[static_cast<size_t>(r * cols + c)] = blocks->live(r / br * (cols / bc) + c / bc);
+  return std::make_shared<const Mask>(bits);
+}
+
+// 2-D t with a random block mask of the first shape of kBlockShapes that divides it (Note [Mask index
+// views]), or an element mask where none does.
+inline Tensor block_masked(Tensor t, double density, uint64_t seed) {
+  for (const BlockShape shape : kBlockShapes)
+    if (t.size(0) % shape.rows == 0 && t.size(1) % shape.cols == 0) {
+      t.set_mask(random_block_mask(t.size(0), t.size(1), shape.rows, shape.cols, density, seed));
+      return t;
+    }
+  return masked(t, density, seed);
+}
+
 }  // namespace syn::testing

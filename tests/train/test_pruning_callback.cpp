@@ -9,6 +9,7 @@
 #include "synapse/core/error.hpp"
 #include "synapse/core/mask.hpp"
 #include "synapse/ops/sparse_plan.hpp"
+#include "synapse/pruning/granularity.hpp"
 #include "synapse/pruning/paper_preset.hpp"
 #include "synapse/train/model_factory.hpp"
 #include "synapse/train/pruning_callback.hpp"
@@ -164,6 +165,28 @@ TEST_CASE("pruning callback: each tensor of a log line names the kernel plan it 
     sparse += t["plan"] == "sparse";
   }
   CHECK(sparse > 0);  // global pruning to 0.8 leaves the largest tensors past the crossover
+}
+
+TEST_CASE("pruning callback: block pruning reports the block plan for the tensors past its crossover") {
+  const forecast::ForecastData data = sine_data();
+  auto model = make_forecaster(small_lstm());
+  pruning::PrunerOptions o;
+  o.granularity = pruning::Granularity::parse("block:4x4");
+  o.scope = pruning::Scope::per_tensor;
+  std::ostringstream log;
+  PruningCallback cb(pruning::Pruner(*model, o), zhu_gupta(0.9, 2, 100), {&log, {}});
+  Trainer(*model, fixed_run(2, cb)).fit(data.train, &*data.val);
+  std::istringstream lines(log.str());
+  std::string line, last;
+  while (std::getline(lines, line)) last = line;
+  const nlohmann::json update = nlohmann::json::parse(last);
+  int block = 0;
+  for (const auto& t : update["tensors"]) {
+    for (const auto& [name, w] : cb.pruner().tensors())
+      if (name == t["name"]) CHECK(t["plan"] == sparse_plan_name(sparse_plan_for(w, kReportBatch)));
+    block += t["plan"] == "block";
+  }
+  CHECK(block > 0);  // 4×4 blocks past 70 % sparsity
 }
 
 TEST_CASE("pruning callback: an invalid schedule throws ValueError") {

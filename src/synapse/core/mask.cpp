@@ -46,6 +46,52 @@ void Mask::zero_dead(float* p) const {
 
 namespace {
 
+// The live-entry count of every aligned (br, bc) block of the (rows, cols) matrix, row-major over
+// the grid of blocks, if each is 0 or br·bc (the block view of Note [Mask index views]); else empty.
+std::vector<int32_t> block_counts(const Mask& mask, int64_t rows, int64_t cols, int64_t br, int64_t bc) {
+  if (rows % br != 0 || cols % bc != 0) return {};
+  const int64_t grid_cols = cols / bc;
+  std::vector<int32_t> count(static_cast<size_t>(rows / br * grid_cols), 0);
+  for (int64_t i : mask.live_indices()) ++count[static_cast<size_t>(i / cols / br * grid_cols + i % cols / bc)];
+  for (int32_t c : count)
+    if (c != 0 && c != br * bc) return {};
+  return count;
+}
+
+// The block view: the first shape of kBlockShapes the mask's bits allow, by block row and by block
+// column.
+void build_blocks(const Mask& mask, MaskIndex& ix) {
+  for (const BlockShape shape : kBlockShapes) {
+    const std::vector<int32_t> count = block_counts(mask, ix.rows, ix.cols, shape.rows, shape.cols);
+    if (count.empty()) continue;
+    ix.block_rows = shape.rows;
+    ix.block_cols = shape.cols;
+    const int64_t grid_rows = ix.rows / shape.rows, grid_cols = ix.cols / shape.cols;
+    ix.bsr_ptr.assign(1, 0);
+    ix.bsc_ptr.assign(static_cast<size_t>(grid_cols + 1), 0);
+    for (int64_t b = 0; b < grid_rows; ++b) {
+      for (int64_t c = 0; c < grid_cols; ++c)
+        if (count[static_cast<size_t>(b * grid_cols + c)] != 0) {
+          ix.bsr_col.push_back(static_cast<int32_t>(c));
+          ix.bsr_pos.push_back(static_cast<int32_t>(b * shape.rows * ix.cols + c * shape.cols));
+          ++ix.bsc_ptr[static_cast<size_t>(c + 1)];
+        }
+      ix.bsr_ptr.push_back(static_cast<int32_t>(ix.bsr_col.size()));
+    }
+    for (int64_t c = 0; c < grid_cols; ++c) ix.bsc_ptr[c + 1] += ix.bsc_ptr[c];
+    ix.bsc_row.resize(ix.bsr_col.size());
+    ix.bsc_pos.resize(ix.bsr_col.size());
+    std::vector<int32_t> next(ix.bsc_ptr.begin(), ix.bsc_ptr.end() - 1);
+    for (int64_t b = 0; b < grid_rows; ++b)
+      for (int32_t p = ix.bsr_ptr[b]; p < ix.bsr_ptr[b + 1]; ++p) {
+        const int32_t q = next[ix.bsr_col[p]]++;
+        ix.bsc_row[q] = static_cast<int32_t>(b);
+        ix.bsc_pos[q] = ix.bsr_pos[p];
+      }
+    return;
+  }
+}
+
 MaskIndex build_index(const Mask& mask, int64_t rows, int64_t cols) {
   MaskIndex ix;
   ix.rows = rows;
@@ -94,6 +140,7 @@ MaskIndex build_index(const Mask& mask, int64_t rows, int64_t cols) {
       ix.ell_pos[slot] = p;
     }
   }
+  build_blocks(mask, ix);
   return ix;
 }
 

@@ -150,8 +150,8 @@ struct LinearBackward : Node {
     const float* pw = w.get(*this).data();
     float* dx = needs_grad(0) ? grad_buffer(0).mutable_data() : nullptr;
     float* dw = needs_grad(1) ? grad_buffer(1).mutable_data() : nullptr;
-    if (plan == SparsePlan::sparse) {
-      const detail::SparseWeight sw(pw, *w.mask(), m, k, dx != nullptr);
+    if (plan != SparsePlan::dense) {
+      const detail::SparseWeight sw(pw, *w.mask(), m, k, plan, dx != nullptr);
       sparse_linear_backward(sw, gy, x.get(*this).data(), rows, dx, dw);
     } else {
       if (dx)  // dx = dy·w
@@ -212,8 +212,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& bias) {
                  });
   }
   const SparsePlan plan = sparse_plan_for(w, rows);
-  if (plan == SparsePlan::sparse)
-    sparse_linear(detail::SparseWeight(w.data(), *w.mask(), m, k, false, rows == 1), x.data(), rows, py,
+  if (plan != SparsePlan::dense)
+    sparse_linear(detail::SparseWeight(w.data(), *w.mask(), m, k, plan, false, rows == 1), x.data(), rows, py,
                   bias.defined());
   else
     gemm(Trans::no, Trans::yes, rows, m, k, 1.f, x.data(), k, w.data(), k, bias.defined() ? 1.f : 0.f, py, m);

@@ -53,11 +53,11 @@ struct StepProduct {
     }
     SYN_CHECK(r == 1, "the batch-major sparse step runs one batch row at a time");
     const MaskIndex& ix = *sparse->ix;
-    const auto& kern = kernels::sparse_kernels();
     if (sparse_rows)  // inference's product: the ELL GEMV
-      kern.spmv(0, ix.ell_slices(), out, in, ix.ell_ptr.data(), ix.ell_col.data(), sparse->ell.data(), a, c, true);
+      kernels::sparse_kernels().spmv(0, ix.ell_slices(), out, in, ix.ell_ptr.data(), ix.ell_col.data(),
+                                     sparse->ell.data(), a, c, true);
     else  // backward of a batch of one: Wᵀ's compressed rows against a one-column operand
-      kern.spmm(0, out, 1, ix.col_ptr.data(), ix.row.data(), sparse->csc.data(), a, 1, c, 1, true);
+      sparse->spmm(true, 0, sparse->units(true), 1, a, 1, c, 1, true);
   }
 };
 
@@ -104,8 +104,8 @@ struct RecurrentBackward : Node {
   static void weight_grad(const Tensor& w, const std::shared_ptr<const Mask>& mask, SparsePlan plan,
                           const float* dy, const float* x, int64_t rows, float* dw) {
     const int64_t m = w.size(0), k = w.size(1);
-    if (plan == SparsePlan::sparse) {
-      detail::sparse_linear_backward(SparseWeight(w.data(), *mask, m, k, false), dy, x, rows, nullptr, dw);
+    if (plan != SparsePlan::dense) {
+      detail::sparse_linear_backward(SparseWeight(w.data(), *mask, m, k, plan, false), dy, x, rows, nullptr, dw);
       return;
     }
     gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
@@ -191,9 +191,9 @@ struct RecurrentBackward : Node {
     }
     const Tensor& whh = w_hh.get(*this);
     const Tensor& wih = w_ih.get(*this);
-    const bool sparse_hh = plan_hh == SparsePlan::sparse, sparse_ih = plan_ih == SparsePlan::sparse;
+    const bool sparse_hh = plan_hh != SparsePlan::dense, sparse_ih = plan_ih != SparsePlan::dense;
     const std::optional<SparseWeight> sparse_w_hh =
-        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, true)
+        sparse_hh ? std::optional<SparseWeight>(std::in_place, whh.data(), *w_hh.mask(), gh, hid, plan_hh, true)
                   : std::nullopt;
     // dxp: gradient of the input projections; dhp: of the recurrent ones (the same for rnn / lstm).
     // The feature-major loop with W_ih inside needs neither (Note [Feature-major recurrent loop]).
@@ -214,7 +214,7 @@ struct RecurrentBackward : Node {
       if (is_lstm && needs_grad(6)) dc = Tensor::zeros(Shape{n, hid});
       const auto defined = [&](size_t i) { return grads.size() > i && grads[i].defined() ? grads[i].data() : nullptr; };
       const std::optional<SparseWeight> sparse_w_ih =
-          fused ? std::optional<SparseWeight>(std::in_place, wih.data(), *w_ih.mask(), gh, d.in, needs_grad(0))
+          fused ? std::optional<SparseWeight>(std::in_place, wih.data(), *w_ih.mask(), gh, d.in, plan_ih, needs_grad(0))
                 : std::nullopt;
       const detail::FeatureMajorInput input{needs_grad(1) ? x_tm.get(*this).data() : nullptr, d.in,
                                             fused ? &*sparse_w_ih : nullptr, nullptr};
@@ -263,9 +263,9 @@ struct RecurrentBackward : Node {
       if (needs_grad(4)) detail::add_column_sums(pdhp, rows, gh, grad_buffer(4).mutable_data());
     }
     if (!dx) return;  // dx = dxp·W_ih
-    if (plan_ih == SparsePlan::sparse) {
+    if (plan_ih != SparsePlan::dense) {
       if (batch_first) std::memset(dx, 0, sizeof(float) * rows * d.in);
-      const SparseWeight sw(wih.data(), *w_ih.mask(), gh, d.in, true);
+      const SparseWeight sw(wih.data(), *w_ih.mask(), gh, d.in, plan_ih, true);
       detail::sparse_linear_backward(sw, pdxp, nullptr, rows, dx, nullptr);
     } else {
       gemm(Trans::no, Trans::no, rows, d.in, gh, 1.f, pdxp, gh, wih.data(), d.in, batch_first ? 0.f : 1.f, dx,
@@ -405,13 +405,13 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   // The sparse plan of W_hh runs the feature-major loop for batches > 1, where W_ih multiplies per
   // step too and, under the sparse plan, joins the loop (Note [Feature-major recurrent loop]).
   const SparsePlan plan_hh = sparse_plan_for(w.w_hh, n, n > 1 ? SparseLayout::feature_major : SparseLayout::transposed);
-  const bool sparse_hh = plan_hh == SparsePlan::sparse, feature_major = sparse_hh && n > 1;
+  const bool sparse_hh = plan_hh != SparsePlan::dense, feature_major = sparse_hh && n > 1;
   const SparsePlan plan_ih =
       feature_major ? sparse_plan_for(w.w_ih, n, SparseLayout::feature_major) : sparse_plan_for(w.w_ih, rows);
-  const bool fused = feature_major && plan_ih == SparsePlan::sparse;
+  const bool fused = feature_major && plan_ih != SparsePlan::dense;
   const std::optional<SparseWeight> sparse_w_ih =
-      plan_ih == SparsePlan::sparse
-          ? std::optional<SparseWeight>(std::in_place, w.w_ih.data(), *w.w_ih.mask(), gh, d.in, false)
+      plan_ih != SparsePlan::dense
+          ? std::optional<SparseWeight>(std::in_place, w.w_ih.data(), *w.w_ih.mask(), gh, d.in, plan_ih, false)
           : std::nullopt;
   Scratch xp(fused ? 0 : t_len * n * gh);
   float* pxp = xp.data();
@@ -426,7 +426,8 @@ RecurrentOutput recurrent_layer(RecurrentCell cell, const Tensor& x, const Recur
   // pre (r, G·H) += h_prev (r, H)·W_hhᵀ at every step
   const PackedWeights packed_w_hh(sparse_hh ? Tensor() : w.w_hh, hid, gh, true, n, kern);
   const std::optional<SparseWeight> sparse_w_hh =
-      sparse_hh ? std::optional<SparseWeight>(std::in_place, w.w_hh.data(), *w.w_hh.mask(), gh, hid, false, n == 1)
+      sparse_hh ? std::optional<SparseWeight>(std::in_place, w.w_hh.data(), *w.w_hh.mask(), gh, hid, plan_hh, false,
+                                              n == 1)
                 : std::nullopt;
   const StepProduct product = sparse_hh ? StepProduct::of_sparse(*sparse_w_hh, true)
                                         : StepProduct::of_dense(kern, packed_w_hh, hid, gh);

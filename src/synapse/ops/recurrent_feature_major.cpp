@@ -35,8 +35,8 @@ void input_block(const SparseKernels& sk, const RecurrentShape& s, const Feature
   }
   to_block(sk, input->x_tm + (t * s.n + n0) * input->in, input->in, cols, input->in, x_block);
   for (int64_t m = 0; m < gh; ++m) std::fill_n(pre + m * cols, cols, input->bias[m]);
-  const MaskIndex& ix = *input->w_ih->ix;
-  sk.spmm(0, gh, cols, ix.row_ptr.data(), ix.col.data(), input->w_ih->csr.data(), x_block, cols, pre, cols, true);
+  const SparseWeight& w = *input->w_ih;
+  w.spmm(false, 0, w.units(false), cols, x_block, cols, pre, cols, true);
 }
 
 // Gate blocks (T steps of F features per entry) as rows over every step and entry: rows (F, ld),
@@ -51,16 +51,6 @@ Scratch block_rows(const FeatureMajor& fm, int64_t steps, int64_t f, const float
                       sizeof(float) * fm.cols(c));
   });
   return rows;
-}
-
-// dw (M, K) += at (M, n)·bt (K, n)ᵀ at live positions (rows with stride ld), an SDDMM with rows split
-// between threads.
-void sddmm_rows(const MaskIndex& ix, int64_t n, const float* at, const float* bt, int64_t ld, float* dw) {
-  const SparseKernels& sk = kernels::sparse_kernels();
-  const int64_t per_row = std::max<int64_t>(1, ix.nnz / std::max<int64_t>(ix.rows, 1) * n);
-  parallel_for(ix.rows, std::max<int64_t>(1, kChunkWork / per_row), [&](int64_t m0, int64_t m1) {
-    sk.sddmm(m0, m1, n, ix.row_ptr.data(), ix.col.data(), at, ld, bt, ld, dw, ix.cols);
-  });
 }
 
 // db[m] += the sum of row m of rows (M, n), row stride ld.
@@ -84,7 +74,6 @@ void feature_major_forward(const RecurrentShape& s, const float* xp, const Featu
   saved.hs = Scratch((s.t + 1) * n * hid);
   saved.cs = Scratch(lstm ? (s.t + 1) * n * hid : 0);
   saved.gates = Scratch(s.t * n * (gru ? 4 * hid : gh));
-  const MaskIndex& ix = *w_hh.ix;
   parallel_for(fm.chunks(), 1, [&](int64_t c0_, int64_t c1_) {
     for (int64_t c = c0_; c < c1_; ++c) {
       const int64_t cols = fm.cols(c), n0 = fm.begin(c);
@@ -112,14 +101,14 @@ void feature_major_forward(const RecurrentShape& s, const float* xp, const Featu
           float* q = hp.data();
           for (int64_t m = 0; m < gh; ++m)
             for (int64_t j = 0; j < cols; ++j) q[m * cols + j] = b_hh[m];
-          sk.spmm(0, gh, cols, ix.row_ptr.data(), ix.col.data(), w_hh.csr.data(), h_prev, cols, q, cols, true);
+          w_hh.spmm(false, 0, w_hh.units(false), cols, h_prev, cols, q, cols, true);
           rk.gru_cell(1, hid * cols, pre, q, h_prev, saved.gates.data() + fm.block(t, c, 4 * hid), h);
           continue;
         }
         // lstm and rnn: pre-activations in the saved block (lstm activates its gates in place)
         float* pre = saved.gates.data() + fm.block(t, c, gh);
         input_block(sk, s, fm, xp, input, t, c, x_block.data(), pre);
-        sk.spmm(0, gh, cols, ix.row_ptr.data(), ix.col.data(), w_hh.csr.data(), h_prev, cols, pre, cols, true);
+        w_hh.spmm(false, 0, w_hh.units(false), cols, h_prev, cols, pre, cols, true);
         if (lstm)
           rk.lstm_cell(1, hid * cols, pre, saved.cs.data() + fm.block(t, c, hid),
                        saved.cs.data() + fm.block(t + 1, c, hid), h);
@@ -145,7 +134,6 @@ void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& sa
   const FeatureMajor fm{s.n};
   const int64_t n = s.n, hid = s.hidden, gh = s.gates, nh = n * hid;
   const bool lstm = s.cell == RecurrentCell::lstm, gru = s.cell == RecurrentCell::gru;
-  const MaskIndex& ix = *w_hh.ix;
   // Gate gradients, feature-major: dg (input side; also the recurrent side for lstm / rnn) and, for
   // gru, dq (the recurrent side).
   const Scratch dg(s.t * n * gh), dq(gru ? s.t * n * gh : 0);
@@ -193,18 +181,18 @@ void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& sa
           to_block(sk, dy + (t - 1) * nh + n0 * hid, hid, cols, hid, tmp.data());
           for (int64_t e = 0; e < size; ++e) dh_prev[e] += tmp.data()[e];
         }
-        sk.spmm(0, hid, cols, ix.col_ptr.data(), ix.row.data(), w_hh.csc.data(), dgh, cols, dh_prev, cols, true);
+        w_hh.spmm(true, 0, w_hh.units(true), cols, dgh, cols, dh_prev, cols, true);
         std::swap(dh, dh_prev);
       }
       if (dh0) from_block(sk, dh, cols, hid, dh0 + n0 * hid, hid);
       if (lstm && dc0) from_block(sk, dc.data(), cols, hid, dc0 + n0 * hid, hid);
       if (input) {
         if (input_grads.dx_tm) {  // dx (cols, I) = (W_ihᵀ·dg) transposed, per step
-          const MaskIndex& ixi = *input->w_ih->ix;
+          const SparseWeight& wi = *input->w_ih;
           const Scratch dx_block(input->in * cols);
           for (int64_t t = 0; t < s.t; ++t) {
-            sk.spmm(0, input->in, cols, ixi.col_ptr.data(), ixi.row.data(), input->w_ih->csc.data(),
-                    dg.data() + fm.block(t, c, gh), cols, dx_block.data(), cols, false);
+            wi.spmm(true, 0, wi.units(true), cols, dg.data() + fm.block(t, c, gh), cols, dx_block.data(), cols,
+                    false);
             from_block(sk, dx_block.data(), cols, input->in, input_grads.dx_tm + (t * n + n0) * input->in,
                        input->in);
           }
@@ -228,13 +216,13 @@ void feature_major_backward(const RecurrentShape& s, const FeatureMajorSaved& sa
   if (dw_hh) {  // dW_hh = Σ_t dq_tᵀ·h_{t-1}
     const Scratch h_rows(hid * ld);
     transpose(hs_tm, tn, hid, hid, h_rows.data(), ld);
-    sddmm_rows(ix, tn, pq, h_rows.data(), ld, dw_hh);
+    sparse_weight_grad(w_hh, tn, pq, h_rows.data(), ld, dw_hh);
   }
   if (!input) return;
   if (input_grads.dw_ih) {  // dW_ih = Σ_t dg_tᵀ·x_t
     const Scratch x_rows(input->in * ld);
     transpose(input->x_tm, tn, input->in, input->in, x_rows.data(), ld);
-    sddmm_rows(*input->w_ih->ix, tn, pg, x_rows.data(), ld, input_grads.dw_ih);
+    sparse_weight_grad(*input->w_ih, tn, pg, x_rows.data(), ld, input_grads.dw_ih);
   }
   if (input_grads.db_ih) add_row_sums(gh, tn, pg, ld, input_grads.db_ih);
   if (input_grads.db_hh) add_row_sums(gh, tn, pq, ld, input_grads.db_hh);

@@ -1,5 +1,5 @@
 #pragma once
-// The time loop of a recurrent layer whose recurrent matrix runs the sparse plan, in the
+// The time loop of a recurrent layer whose recurrent matrix runs the sparse or block plan, in the
 // feature-major layout of Note [Sparse products] (ops/recurrent.cpp calls it for batches > 1).
 //
 // Note [Feature-major recurrent loop]
@@ -9,7 +9,8 @@
 // its state feature-major. The batch is cut into fixed chunks of kColumns entries (fixed, so that
 // results do not depend on the thread count: Note [Determinism]); chunk c of step t of an array with
 // F features per batch entry is one contiguous (F, cols) block (FeatureMajor::block). A chunk's
-// step is then one spmm over the CSR rows of W_hh into its (G·H, cols) gate block, and the gate
+// step is then one spmm over the CSR rows of W_hh (its BSR blocks under the block plan, Note [Sparse
+// plans]; SparseWeight::spmm picks the kernel) into its (G·H, cols) gate block, and the gate
 // kernels of RecurrentKernels run unchanged on the block as one row of hidden size H·cols: their
 // gate blocks i, f, g, o (Note [Gate layouts]) are exactly the block's H-row slabs, and they are
 // elementwise within a gate. Backward runs the same way with W_hh's CSC columns, and dW_hh is an

@@ -1,6 +1,8 @@
 #pragma once
-// The sparse kernels (Note [Sparse products]) written once as templates on the xsimd arch tag `A`,
-// instantiated by sparse_sse2.cpp, sparse_avx2.cpp and sparse_avx512.cpp (Note [Kernel dispatch]).
+// The element sparse kernels (Note [Sparse products]) written once as templates on the xsimd arch
+// tag `A`, and the helpers the block kernels of sparse_block_impl.hpp share with them; the table is
+// made in sparse_block_impl.hpp, which sparse_sse2.cpp, sparse_avx2.cpp and sparse_avx512.cpp
+// instantiate (Note [Kernel dispatch]).
 //
 // - spmm: the batch is the vector lane. One output row's block of up to kSpmmVecs vectors stays in
 //   registers while the row's live entries stream by (broadcast val, FMA with a load of an xt row);
@@ -54,6 +56,17 @@ SYN_SIMD_INLINE Vec<A> load_block(const float* p, int v, int64_t width) {
   return Tail && v == V - 1 ? load_first<A>(p + v * kLanes<A>, width) : load<A>(p + v * kLanes<A>);
 }
 
+// load_block's counterpart: V vectors to p, the last one `width` lanes wide when Tail.
+template <class A, int V, bool Tail>
+SYN_SIMD_INLINE void store_block(float* p, const Vec<A>* v, int64_t width) {
+  for (int i = 0; i < V; ++i) {
+    if (Tail && i == V - 1)
+      store_first<A>(p + i * kLanes<A>, v[i], width);
+    else
+      simd::store<A>(p + i * kLanes<A>, v[i]);
+  }
+}
+
 // Row m of yt, V vectors from column j (the last `width` wide when Tail):
 // yt[m, j:] (+)= Σ_p val[p]·xt[idx[p], j:].
 template <class A, int V, bool Tail>
@@ -68,12 +81,7 @@ SYN_SIMD_INLINE void spmm_block(int64_t m, int64_t j, int64_t width, const int32
     const float* x = xt + static_cast<int64_t>(idx[p]) * ldx + j;
     for (int v = 0; v < V; ++v) acc[v] = fma<A>(a, load_block<A, V, Tail>(x, v, width), acc[v]);
   }
-  for (int v = 0; v < V; ++v) {
-    if (Tail && v == V - 1)
-      store_first<A>(y + v * kLanes<A>, acc[v], width);
-    else
-      simd::store<A>(y + v * kLanes<A>, acc[v]);
-  }
+  store_block<A, V, Tail>(y, acc, width);
 }
 
 // Compressed rows: ptr (M + 1), idx (nnz), val (nnz)   xt: (K, n)   yt: (M, n)
@@ -189,11 +197,6 @@ void transpose_tiled(int64_t rows, int64_t cols, const float* src, int64_t lds, 
     }
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = r < rows_b ? cols_b : 0; c < cols; ++c) dst[c * ldd + r] = src[r * lds + c];
-}
-
-template <class A>
-SparseKernels make_sparse_kernels(Isa isa) {
-  return SparseKernels{isa, spmm<A>, sddmm<A>, spmv<A>, transpose_tiled<A>};
 }
 
 }  // namespace syn::kernels::simd

@@ -17,6 +17,10 @@
 // in increasing order (one FMA per term where the ISA has FMA, a rounded product and add in the
 // scalar reference): results never depend on how rows are split between threads (Note
 // [Determinism]); vectorised ISAs agree with the scalar reference to rounding.
+// The block kernels (bspmm, bsddmm) do the same over the block view of a mask with block structure
+// (Note [Mask index views]): a live R×C block costs R·C FMAs per batch vector for C loads of
+// activation rows, where the element kernels load once per FMA. bspmm's terms for an output row
+// come in increasing (block, column within the block) order, which is increasing column order.
 #include <cstdint>
 
 #include "synapse/core/cpu_features.hpp"
@@ -45,6 +49,20 @@ struct SparseKernels {
   // y[r] = (accumulate ? y[r] : 0) + Σ_l val[i]·x[col[i]]
   void (*spmv)(int64_t s0, int64_t s1, int64_t m, int64_t k, const int32_t* ptr, const int32_t* col,
                const float* val, const float* x, float* y, bool accumulate);
+
+  // Block compressed rows of br × bc blocks, (br, bc) one of kBlockShapes: ptr (M/br + 1), idx (blocks:
+  // block columns), val (blocks·br·bc, each block row-major)   xt: (K, n), row stride ldx
+  // yt: (M, n), row stride ldy. For block rows b in [b0, b1) and r < br, row m = b·br + r:
+  // yt[m, :] = (accumulate ? yt[m, :] : 0) + Σ_{p ∈ [ptr[b], ptr[b+1])} Σ_{c < bc} val[(p·br + r)·bc + c]·xt[idx[p]·bc + c, :]
+  void (*bspmm)(int64_t b0, int64_t b1, int64_t br, int64_t bc, int64_t n, const int32_t* ptr, const int32_t* idx,
+                const float* val, const float* xt, int64_t ldx, float* yt, int64_t ldy, bool accumulate);
+
+  // Block compressed rows as for bspmm: ptr (M/br + 1), idx (blocks)   at: (M, n), row stride lda
+  // bt: (K, n), row stride ldb   w: (M, K), row stride ldw. For block rows b in [b0, b1), live blocks p
+  // of b, r < br, c < bc, with m = b·br + r and k = idx[p]·bc + c:
+  // w[m·ldw + k] += Σ_{j < n} at[m, j]·bt[k, j]   (entries outside live blocks are not touched)
+  void (*bsddmm)(int64_t b0, int64_t b1, int64_t br, int64_t bc, int64_t n, const int32_t* ptr, const int32_t* idx,
+                 const float* at, int64_t lda, const float* bt, int64_t ldb, float* w, int64_t ldw);
 
   // src: (rows, cols), row stride lds -> dst: (cols, rows), row stride ldd; dst[c, r] = src[r, c]
   void (*transpose)(int64_t rows, int64_t cols, const float* src, int64_t lds, float* dst, int64_t ldd);
