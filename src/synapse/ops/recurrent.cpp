@@ -128,8 +128,10 @@ struct RecurrentBackward : Node {
     float* pdc = dc.mutable_data();
     float* pa = dh_a.mutable_data();
     if (dy) std::memcpy(pa, dy + (t_len - 1) * nh, sizeof(float) * nh);
-    if (grads[1].defined())
-      for (int64_t e = 0; e < nh; ++e) pa[e] += grads[1].data()[e];
+    if (grads[1].defined()) {
+      const float* dh_n = grads[1].data();
+      for (int64_t e = 0; e < nh; ++e) pa[e] += dh_n[e];
+    }
     if (cell == RecurrentCell::lstm && grads.size() > 2 && grads[2].defined())
       std::memcpy(pdc, grads[2].data(), sizeof(float) * nh);
     const bool need_dh0 = needs_grad(5);
