@@ -108,7 +108,11 @@ struct RecurrentBackward : Node {
       detail::sparse_linear_backward(SparseWeight(w.data(), *mask, m, k, false), dy, x, rows, nullptr, dw);
       return;
     }
-    gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
+    if (k == 1)  // one input feature: dw (M, 1) is laid out as the row xᵀ·dy (1, M), which fills the
+                 // vector lanes that a one-column product would leave empty; the same sums bit for bit
+      gemm(Trans::yes, Trans::no, 1, m, rows, 1.f, x, 1, dy, m, 1.f, dw, m);
+    else
+      gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
     if (mask) mask->zero_dead(dw);
   }
 
