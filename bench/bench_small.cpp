@@ -12,8 +12,10 @@
 //   allocs_per_step        tensor buffers allocated (every cached_alloc call, Note [Buffer cache])
 //   cache_misses_per_step  of those, blocks of at least kCachedBytes the cache did not have
 //   heap_allocs_per_step   every operator new of the step (tape nodes, shared_ptrs, vectors, ...)
+//   page_faults_per_step   minor page faults of the process (getrusage): fresh pages touched
 // Run single-threaded: OMP_NUM_THREADS=1 build/release/bench/bench_small --benchmark_format=json
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -47,6 +49,12 @@ namespace {
 
 constexpr int64_t kBatch = 64, kHidden = 64;
 
+long minor_page_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
 void bm_train_small(benchmark::State& state, const char* kind, int64_t lookback, int64_t features) {
   syn::nn::ModelConfig c;
   c.kind = kind;
@@ -70,7 +78,9 @@ void bm_train_small(benchmark::State& state, const char* kind, int64_t lookback,
   for (int i = 0; i < 3; ++i) step();  // Adam's state and the buffer cache reach their steady state
   const syn::BufferCacheStats before = syn::buffer_cache_stats();
   const uint64_t heap_before = heap_allocations.load();
+  const long faults_before = minor_page_faults();
   for (auto _ : state) step();
+  const long faults = minor_page_faults() - faults_before;
   const syn::BufferCacheStats after = syn::buffer_cache_stats();
   const auto steps = static_cast<double>(state.iterations());
   const double gates = std::string(kind) == "lstm" ? 4 : 1;
@@ -79,6 +89,7 @@ void bm_train_small(benchmark::State& state, const char* kind, int64_t lookback,
   state.counters["allocs_per_step"] = static_cast<double>(after.allocations() - before.allocations()) / steps;
   state.counters["cache_misses_per_step"] = static_cast<double>(after.misses - before.misses) / steps;
   state.counters["heap_allocs_per_step"] = static_cast<double>(heap_allocations.load() - heap_before) / steps;
+  state.counters["page_faults_per_step"] = static_cast<double>(faults) / steps;
 }
 
 void register_all() {
