@@ -126,10 +126,13 @@ struct RecurrentBackward : Node {
     const float* phs = hs.get(*this).data();
     const float* pcs = cs.data();
     const float* pgates = gates.data();
-    // Two dh buffers (current step, previous step) and dc, all (N, H).
-    Tensor dh_a = Tensor::zeros(Shape{n, hid}), dh_b = Tensor::zeros(Shape{n, hid});
-    dc = Tensor::zeros(Shape{n, hid});
-    float* pdc = dc.mutable_data();
+    // Two dh buffers (current step, previous step) and the lstm's dc, all (N, H). dh_a starts as the
+    // last step's output gradient (copied, or zero without one); each step writes the previous step's
+    // buffer whole before reading it (memcpy, memset or the gru cell), so dh_b needs no zeros.
+    Tensor dh_a = dy ? Tensor::empty(Shape{n, hid}) : Tensor::zeros(Shape{n, hid});
+    Tensor dh_b = Tensor::empty(Shape{n, hid});
+    if (cell == RecurrentCell::lstm) dc = Tensor::zeros(Shape{n, hid});
+    float* pdc = dc.defined() ? dc.mutable_data() : nullptr;
     float* pa = dh_a.mutable_data();
     if (dy) std::memcpy(pa, dy + (t_len - 1) * nh, sizeof(float) * nh);
     if (grads[1].defined()) {
