@@ -15,6 +15,14 @@ using namespace syn::train;
 
 namespace {
 
+// ASan keeps freed blocks resident in its quarantine and TSan grows shadow memory, so there the
+// resident size says nothing about the library.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kResidentMeaningful = false;
+#else
+constexpr bool kResidentMeaningful = true;
+#endif
+
 // After each epoch: resident bytes and the training thread's buffer cache counters.
 struct MemoryRecorder : TrainerCallback {
   std::vector<size_t> resident;
@@ -49,6 +57,12 @@ TEST_CASE("memory: a training run does not grow after its first epoch") {
   REQUIRE(r.history.size() == 4);
   REQUIRE(rec.resident.front() > 0);  // Linux reports it
   REQUIRE(rec.steps >= 4 * 10);
+  for (size_t e = 1; e < rec.cache.size(); ++e) {
+    CHECK(rec.cache[e].misses == rec.cache[0].misses);  // every large block came from the cache
+    CHECK(rec.cache[e].cached_bytes == rec.cache[0].cached_bytes);
+  }
+  CHECK(rec.cache.back().hits > rec.cache.front().hits);  // large blocks were asked for, and reused
+  if (!kResidentMeaningful) return;
   // A step's saved tensors are megabytes (the gates of 64 windows × 30 steps × 256 units alone are
   // 2 MiB) and an epoch has at least 10 steps: keeping anything per step would add far more than
   // 1 MiB, which allows for the allocator's page-granular bookkeeping.
@@ -56,8 +70,5 @@ TEST_CASE("memory: a training run does not grow after its first epoch") {
     CHECK_MESSAGE(rec.resident[e] <= rec.resident[0] + (size_t{1} << 20),
                   "epoch " << e + 1 << ": " << rec.resident[e] << " bytes resident, " << rec.resident[0]
                            << " after the first");
-    CHECK(rec.cache[e].misses == rec.cache[0].misses);  // every large block came from the cache
-    CHECK(rec.cache[e].cached_bytes == rec.cache[0].cached_bytes);
   }
-  CHECK(rec.cache.back().hits > rec.cache.front().hits);  // large blocks were asked for, and reused
 }
