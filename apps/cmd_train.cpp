@@ -12,6 +12,7 @@
 #include "run_options.hpp"
 #include "scores_report.hpp"
 #include "synapse/core/error.hpp"
+#include "synapse/core/process_memory.hpp"
 #include "synapse/train/atomic_file.hpp"
 #include "synapse/train/checkpoint.hpp"
 #include "synapse/train/pruning_callback.hpp"
@@ -223,7 +224,8 @@ int run_train(const TrainArgs& a) {
       {"init_weights", a.init_weights.empty() ? nlohmann::json() : nlohmann::json(a.init_weights)},
       {"sparsity", sparsity},
       {"pruning", pruning ? pruning_json(a.prune, *pruning) : nlohmann::json()},
-      {"model_file", a.out}};
+      {"model_file", a.out},
+      {"peak_rss_mb", static_cast<double>(peak_resident_bytes()) / (1 << 20)}};
   add_scores_json(out, scores, run.test_prediction, run.data.scaler);
   std::cout << out.dump() << std::endl;
   return run.result.stop_reason == train::StopReason::interrupted ? kExitInterrupted : kExitOk;

@@ -12,17 +12,18 @@ import sys
 
 
 def load(path):
-    """name -> {'ms', 'gflops', 'nnz', 'label'} (min_time suffixes dropped; the fastest repetition)."""
+    """name -> {'ms', 'gflops', 'nnz', 'label', 'counters'} (min_time suffixes dropped; counters: the
+    benchmark's whole JSON entry). With --benchmark_repetitions, the fastest repetition."""
     out = {}
     for b in json.load(open(path))["benchmarks"]:
         if b.get("run_type") != "iteration":
             continue
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
         name = re.sub(r"/min_time:[0-9.]+", "", b["run_name"])
-        if name in out and out[name]["ms"] <= b["cpu_time"] * scale:
-            continue
-        out[name] = {"ms": b["cpu_time"] * scale, "gflops": b.get("GFLOP/s"), "nnz": b.get("nnz"),
-                     "label": b.get("label", "")}
+        ms = b["cpu_time"] * scale
+        if name not in out or ms < out[name]["ms"]:
+            out[name] = {"ms": ms, "gflops": b.get("GFLOP/s"), "nnz": b.get("nnz"),
+                         "label": b.get("label", ""), "counters": b}
     return out
 
 
@@ -125,14 +126,14 @@ def model_table(r, peer):
     return "\n".join(lines)
 
 
+def load_peer(path):
+    """The JSON lines a ../shared/peers script printed (other lines skipped), in order."""
+    return [json.loads(line) for line in open(path) if line.strip().startswith("{")]
+
+
 def main():
     r = load(sys.argv[1])
-    peer = []
-    if len(sys.argv) > 2:
-        for line in open(sys.argv[2]):
-            line = line.strip()
-            if line.startswith("{"):
-                peer.append(json.loads(line))
+    peer = load_peer(sys.argv[2]) if len(sys.argv) > 2 else []
     print(linear_tables(r))
     print()
     print(block_tables(r))

@@ -36,6 +36,11 @@ namespace syn {
 // was compiled against.
 const char* version();
 
+// Frees the buffers the calling thread keeps for reuse between predictions (and training steps):
+// blocks of 64 KiB and more, up to 1 GiB per thread (Note [Buffer cache] in
+// synapse/core/buffer_cache.hpp). Later calls allocate afresh; results do not change.
+void release_cached_memory();
+
 struct ScalerInfo {
   std::string kind;            // "standard" (offset = mean, scale = sd) or "minmax" (min, max - min)
   std::vector<double> offset;  // one per input column, in feature_names() order

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "synapse/core/buffer_cache.hpp"
 #include "synapse/core/grad_mode.hpp"
 #include "synapse/core/random.hpp"
 #include "synapse/interop/torch_state.hpp"
@@ -111,4 +112,14 @@ TEST_CASE("api: 8 threads predicting with one model get the single-threaded resu
     });
   for (std::thread& th : threads) th.join();
   for (int t = 0; t < kThreads; ++t) CHECK(matches[static_cast<size_t>(t)] == kCalls);
+}
+
+TEST_CASE("api: release_cached_memory empties the thread's buffer cache and predictions stay the same") {
+  const Model m = Model::load(pruned_lstm_checkpoint());
+  const std::vector<double> windows = raw_windows(2000, 8);  // inputs of 192 KB: cached blocks
+  const std::vector<double> before = m.predict_batch(windows);
+  REQUIRE(buffer_cache_stats().cached_bytes > 0);
+  release_cached_memory();
+  CHECK(buffer_cache_stats().cached_bytes == 0);
+  CHECK(m.predict_batch(windows) == before);
 }

@@ -90,6 +90,9 @@ TEST_CASE("cli: train -> eval -> predict -> inspect round trip on a generated se
   const json& tr = t.at("training");
   CHECK(tr.at("epochs") == 5);
   CHECK(t.at("model_file") == dir.file("m.syn"));
+  // getrusage's peak: at least the program's own image, far below a machine's memory
+  CHECK(t.at("peak_rss_mb").get<double>() > 1);
+  CHECK(t.at("peak_rss_mb").get<double>() < 4096);
 
   std::ifstream log(dir.file("log.jsonl"));
   std::string line;

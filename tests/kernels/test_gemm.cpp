@@ -238,3 +238,21 @@ TEST_CASE("gemm: the default entry point agrees with the ISA it dispatches to") 
   if (forced == nullptr || *forced == 0) CHECK(dflt == best);
   check_case(c, best_isa(), 5);
 }
+
+TEST_CASE("gemm: a one-column product dyᵀ·x equals the one-row product xᵀ·dy bit for bit on every ISA") {
+  // The recurrent weight gradient of a one-feature input takes the row form (ops/recurrent.cpp).
+  for (Isa isa : supported_isas())
+    for (int64_t rows : {7, 448, 3001}) {  // 3001: more than one depth block
+      const int64_t m = 256;
+      Generator gen(rows, 4);
+      std::vector<float> dy, x, start;
+      for (int64_t i = 0; i < rows * m; ++i) dy.push_back(gen.normal());
+      for (int64_t i = 0; i < rows; ++i) x.push_back(gen.normal());
+      for (int64_t i = 0; i < m; ++i) start.push_back(gen.normal());
+      std::vector<float> column = start, row = start;
+      kernels::gemm_isa(isa, Trans::yes, Trans::no, m, 1, rows, 1.f, dy.data(), m, x.data(), 1, 1.f, column.data(), 1);
+      kernels::gemm_isa(isa, Trans::yes, Trans::no, 1, m, rows, 1.f, x.data(), 1, dy.data(), m, 1.f, row.data(), m);
+      CHECK_MESSAGE(std::memcmp(column.data(), row.data(), sizeof(float) * m) == 0, isa_name(isa), " rows=", rows);
+      CHECK(column != start);
+    }
+}

@@ -22,6 +22,8 @@ size_t size_class(size_t bytes) {
 // other thread_local objects destroyed after it) go straight to free. A trivially destructible
 // thread_local, so it stays readable until the thread is gone.
 thread_local bool cache_destroyed = false;
+// Counts of cached_alloc calls (trivially destructible as well, readable at any time).
+thread_local BufferCacheStats stats;
 
 struct ThreadCache {
   std::unordered_map<size_t, std::vector<void*>> free_blocks;  // size class -> blocks
@@ -52,15 +54,20 @@ void* system_alloc(size_t bytes) {
 }  // namespace
 
 void* cached_alloc(size_t bytes) {
-  if (bytes < kCachedBytes || cache_destroyed) return system_alloc(bytes);
+  if (bytes < kCachedBytes || cache_destroyed) {
+    ++stats.small;
+    return system_alloc(bytes);
+  }
   const size_t cls = size_class(bytes);
   ThreadCache& c = cache();
   if (auto it = c.free_blocks.find(cls); it != c.free_blocks.end() && !it->second.empty()) {
     void* p = it->second.back();
     it->second.pop_back();
     c.cached_bytes -= cls;
+    ++stats.hits;
     return p;
   }
+  ++stats.misses;
   return system_alloc(cls);
 }
 
@@ -82,6 +89,12 @@ void cached_free(void* p, size_t bytes) {
 
 void release_cached_memory() {
   if (!cache_destroyed) cache().clear();
+}
+
+BufferCacheStats buffer_cache_stats() {
+  BufferCacheStats s = stats;
+  s.cached_bytes = cache_destroyed ? 0 : cache().cached_bytes;
+  return s;
 }
 
 }  // namespace syn

@@ -11,8 +11,10 @@
 // Each thread's cache holds at most kCacheCapBytes (a block that would exceed it is freed), and is
 // freed when the thread ends or on release_cached_memory(). A block may be released on another
 // thread than the one that allocated it: it then joins that thread's cache. Reused blocks are not
-// zeroed.
+// zeroed. Every call is counted (BufferCacheStats, per thread), so benchmarks report allocations
+// per step.
 #include <cstddef>
+#include <cstdint>
 
 namespace syn {
 
@@ -25,5 +27,15 @@ void* cached_alloc(size_t bytes);
 void cached_free(void* p, size_t bytes);
 // Frees every block cached by the calling thread.
 void release_cached_memory();
+
+// The calling thread's cached_alloc calls since it started: blocks below kCachedBytes (straight to
+// malloc), large blocks served from the cache, and large blocks the cache missed (fresh from the
+// system); cached_bytes is what its cache holds now.
+struct BufferCacheStats {
+  uint64_t small = 0, hits = 0, misses = 0;
+  size_t cached_bytes = 0;
+  uint64_t allocations() const { return small + hits + misses; }
+};
+BufferCacheStats buffer_cache_stats();
 
 }  // namespace syn

@@ -1,7 +1,6 @@
 #include "synapse/core/storage.hpp"
 
 #include <cstdlib>
-#include <cstring>
 #include <limits>
 #include <new>
 
@@ -55,7 +54,6 @@ Storage::Storage(const Shape& shape) {
   }
   SYN_CHECK_T(AllocationError, data_ != nullptr, "cannot allocate a tensor of shape ", shape, ": ",
               describe_bytes(asked), " asked, the system refused the memory");
-  std::memset(data_, 0, bytes);
 }
 
 Storage::~Storage() { cached_free(data_, allocated_bytes(size_)); }

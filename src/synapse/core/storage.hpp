@@ -12,8 +12,9 @@ inline constexpr size_t kStorageAlignment = 64;
 
 class Storage {
  public:
-  // Allocates shape.numel() floats, zero-filled. AllocationError naming the shape and the bytes asked
-  // when the size overflows or the system refuses the memory.
+  // Allocates shape.numel() floats, uninitialised (Note [Uninitialised tensors] in core/tensor.hpp).
+  // AllocationError naming the shape and the bytes asked when the size overflows or the system
+  // refuses the memory.
   explicit Storage(const Shape& shape);
   ~Storage();
   Storage(const Storage&) = delete;

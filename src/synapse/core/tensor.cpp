@@ -18,7 +18,11 @@ Tensor Tensor::empty(const Shape& shape) {
   return Tensor(std::move(impl));
 }
 
-Tensor Tensor::zeros(const Shape& shape) { return empty(shape); }
+Tensor Tensor::zeros(const Shape& shape) {
+  Tensor t = empty(shape);  // zeroed at version 0: a new tensor, not an in-place write
+  std::memset(t.impl()->storage->data(), 0, static_cast<size_t>(t.numel()) * sizeof(float));
+  return t;
+}
 Tensor Tensor::ones(const Shape& shape) { return full(shape, 1.f); }
 Tensor Tensor::full(const Shape& shape, float value) { return empty(shape).fill_(value); }
 Tensor Tensor::scalar(float value) { return full(Shape{}, value); }

@@ -33,8 +33,14 @@ class Tensor {
   Tensor() = default;  // undefined
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
-  // Factories. Every new tensor is zero-initialised storage unless filled.
-  static Tensor empty(const Shape& shape);  // contents zero, but callers must not rely on it
+  // Factories.
+  //
+  // Note [Uninitialised tensors]
+  // empty() leaves the contents as the allocator gave them (a block reused from the buffer cache
+  // holds an earlier tensor's values), so it is for outputs the caller writes in full before anything
+  // reads them: an op's result, a kernel's destination with beta = 0 or accumulate = false, a gather.
+  // Buffers that are accumulated into (gradients, moment estimates, sums) start from zeros().
+  static Tensor empty(const Shape& shape);
   static Tensor zeros(const Shape& shape);
   static Tensor ones(const Shape& shape);
   static Tensor full(const Shape& shape, float value);

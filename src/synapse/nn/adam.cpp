@@ -1,9 +1,9 @@
 #include "synapse/nn/adam.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include "synapse/core/error.hpp"
+#include "synapse/ops/kernels/elementwise_kernels.hpp"
 
 namespace syn::nn {
 
@@ -40,33 +40,27 @@ void Adam::update(size_t index, Tensor& param, const Tensor& grad) {
   ++s.step;
 
   const double lr = this->lr(), t = static_cast<double>(s.step);
-  const double bias_correction1 = 1.0 - std::pow(options_.beta1, t);
-  const double bias_correction2 = 1.0 - std::pow(options_.beta2, t);
-  const float neg_step_size = static_cast<float>(-(lr / bias_correction1));
-  const float bc2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
-  const float beta1 = static_cast<float>(options_.beta1), beta2 = static_cast<float>(options_.beta2);
-  const float one_minus_beta1 = static_cast<float>(1.0 - options_.beta1);
-  const float one_minus_beta2 = static_cast<float>(1.0 - options_.beta2);
-  const float eps = static_cast<float>(options_.eps);
-  const float wd = static_cast<float>(options_.weight_decay);
-  const float decay = static_cast<float>(1.0 - lr * options_.weight_decay);
-  const bool l2 = !decoupled_ && options_.weight_decay != 0.0, decoupled = decoupled_;
-  const bool amsgrad = options_.amsgrad;
-
+  const kernels::AdamStep k{.beta1 = static_cast<float>(options_.beta1),
+                            .one_minus_beta1 = static_cast<float>(1.0 - options_.beta1),
+                            .beta2 = static_cast<float>(options_.beta2),
+                            .one_minus_beta2 = static_cast<float>(1.0 - options_.beta2),
+                            .neg_step_size = static_cast<float>(-(lr / (1.0 - std::pow(options_.beta1, t)))),
+                            .bc2_sqrt = static_cast<float>(std::sqrt(1.0 - std::pow(options_.beta2, t))),
+                            .eps = static_cast<float>(options_.eps),
+                            .wd = static_cast<float>(options_.weight_decay),
+                            .decay = static_cast<float>(1.0 - lr * options_.weight_decay),
+                            .l2 = !decoupled_ && options_.weight_decay != 0.0,
+                            .decoupled = decoupled_};
   const float* g = grad.data();
   float* p = param.mutable_data();
   float* m = s.exp_avg.mutable_data();
   float* v = s.exp_avg_sq.mutable_data();
-  float* v_max = amsgrad ? s.max_exp_avg_sq.mutable_data() : nullptr;
-  for_each_live(param, [=](int64_t i) {
-    const float gi = l2 ? g[i] + wd * p[i] : g[i];
-    if (decoupled) p[i] = p[i] * decay;
-    m[i] = m[i] * beta1 + one_minus_beta1 * gi;
-    v[i] = v[i] * beta2 + one_minus_beta2 * gi * gi;
-    float v_hat = v[i];
-    if (amsgrad) v_hat = v_max[i] = std::isnan(v[i]) ? v[i] : std::max(v_max[i], v[i]);
-    const float denom = std::sqrt(v_hat) / bc2_sqrt + eps;
-    p[i] = p[i] + neg_step_size * m[i] / denom;
+  float* v_max = options_.amsgrad ? s.max_exp_avg_sq.mutable_data() : nullptr;
+  // Runs shorter than a vector (a sparse mask's) take the plain loop: same values, no tail copies.
+  const auto& fast = kernels::elementwise_kernels();
+  const auto& plain = *kernels::elementwise_kernels_for(Isa::scalar);
+  for_each_live_range(param, [&](int64_t b, int64_t e) {
+    (e - b >= 16 ? fast : plain).adam(k, g + b, p + b, m + b, v + b, v_max ? v_max + b : nullptr, e - b);
   });
 }
 

@@ -72,17 +72,27 @@ class Optimizer {
   // one), in parallel chunks.
   template <class F>
   static void for_each_live(const Tensor& param, F&& f) {
+    for_each_live_range(param, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) f(i);
+    });
+  }
+  // The same as contiguous ranges: f(b, e) for runs [b, e) of live entries, in parallel chunks.
+  template <class F>
+  static void for_each_live_range(const Tensor& param, F&& f) {
     constexpr int64_t kGrain = 8192;
     const auto& mask = param.mask();
     if (mask && mask->nnz() < mask->numel()) {  // an all-live mask takes the contiguous loop
       const int64_t* live = mask->live_indices().data();
       parallel_for(mask->nnz(), kGrain, [&](int64_t b, int64_t e) {
-        for (int64_t k = b; k < e; ++k) f(live[k]);
+        for (int64_t k = b; k < e;) {
+          int64_t run = k + 1;
+          while (run < e && live[run] == live[run - 1] + 1) ++run;
+          f(live[k], live[run - 1] + 1);
+          k = run;
+        }
       });
     } else {
-      parallel_for(param.numel(), kGrain, [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) f(i);
-      });
+      parallel_for(param.numel(), kGrain, f);
     }
   }
 

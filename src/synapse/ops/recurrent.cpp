@@ -108,7 +108,11 @@ struct RecurrentBackward : Node {
       detail::sparse_linear_backward(SparseWeight(w.data(), *mask, m, k, plan, false), dy, x, rows, nullptr, dw);
       return;
     }
-    gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
+    if (k == 1)  // one input feature: dw (M, 1) is laid out as the row xᵀ·dy (1, M), which fills the
+                 // vector lanes that a one-column product would leave empty; the same sums bit for bit
+      gemm(Trans::yes, Trans::no, 1, m, rows, 1.f, x, 1, dy, m, 1.f, dw, m);
+    else
+      gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
     if (mask) mask->zero_dead(dw);
   }
 
@@ -122,14 +126,19 @@ struct RecurrentBackward : Node {
     const float* phs = hs.get(*this).data();
     const float* pcs = cs.data();
     const float* pgates = gates.data();
-    // Two dh buffers (current step, previous step) and dc, all (N, H).
-    Tensor dh_a = Tensor::zeros(Shape{n, hid}), dh_b = Tensor::zeros(Shape{n, hid});
-    dc = Tensor::zeros(Shape{n, hid});
-    float* pdc = dc.mutable_data();
+    // Two dh buffers (current step, previous step) and the lstm's dc, all (N, H). dh_a starts as the
+    // last step's output gradient (copied, or zero without one); each step writes the previous step's
+    // buffer whole before reading it (memcpy, memset or the gru cell), so dh_b needs no zeros.
+    Tensor dh_a = dy ? Tensor::empty(Shape{n, hid}) : Tensor::zeros(Shape{n, hid});
+    Tensor dh_b = Tensor::empty(Shape{n, hid});
+    if (cell == RecurrentCell::lstm) dc = Tensor::zeros(Shape{n, hid});
+    float* pdc = dc.defined() ? dc.mutable_data() : nullptr;
     float* pa = dh_a.mutable_data();
     if (dy) std::memcpy(pa, dy + (t_len - 1) * nh, sizeof(float) * nh);
-    if (grads[1].defined())
-      for (int64_t e = 0; e < nh; ++e) pa[e] += grads[1].data()[e];
+    if (grads[1].defined()) {
+      const float* dh_n = grads[1].data();
+      for (int64_t e = 0; e < nh; ++e) pa[e] += dh_n[e];
+    }
     if (cell == RecurrentCell::lstm && grads.size() > 2 && grads[2].defined())
       std::memcpy(pdc, grads[2].data(), sizeof(float) * nh);
     const bool need_dh0 = needs_grad(5);

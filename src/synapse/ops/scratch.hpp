@@ -13,8 +13,8 @@ namespace syn::detail {
 inline constexpr int64_t kChunkWork = int64_t{1} << 16;
 
 // Uninitialised, 64-byte aligned floats for buffers that are written before they are read and never
-// leave an op (tensor storage is zero-filled, which would cost a pass over these large buffers for
-// nothing), from the buffer cache (Note [Buffer cache]). n == 0 allocates nothing.
+// leave an op, from the buffer cache (Note [Buffer cache]), like Tensor::empty (Note [Uninitialised
+// tensors]) but without a tensor's handle and version counter. n == 0 allocates nothing.
 // Scratch's deleter: returns the block to the buffer cache.
 struct ScratchFree {
   size_t bytes = 0;

@@ -330,6 +330,43 @@ float dot(const float* a, const float* b, int64_t n) {
       },
       plus<A>));
 }
+// g, p, m, v, v_max: (n)  Adam, the scalar reference's operations in its order (no fma): exact.
+template <class A>
+void adam(const AdamStep& s, const float* g, float* p, float* m, float* v, float* v_max, int64_t n) {
+  const Vec<A> beta1 = splat<A>(s.beta1), one_minus_beta1 = splat<A>(s.one_minus_beta1);
+  const Vec<A> beta2 = splat<A>(s.beta2), one_minus_beta2 = splat<A>(s.one_minus_beta2);
+  const Vec<A> neg_step_size = splat<A>(s.neg_step_size), bc2_sqrt = splat<A>(s.bc2_sqrt);
+  const Vec<A> eps = splat<A>(s.eps), wd = splat<A>(s.wd), decay = splat<A>(s.decay);
+  // One vector: the new p, with m, v (and v_max) written through the references.
+  auto lane = [&](const Vec<A>& gv, Vec<A> pv, Vec<A>& mv, Vec<A>& vv, Vec<A>* vmax) {
+    const Vec<A> gi = s.l2 ? gv + wd * pv : gv;
+    if (s.decoupled) pv = pv * decay;
+    mv = mv * beta1 + one_minus_beta1 * gi;
+    vv = vv * beta2 + one_minus_beta2 * gi * gi;
+    Vec<A> v_hat = vv;
+    if (vmax) v_hat = *vmax = select<A>(is_nan<A>(vv), vv, select<A>(*vmax < vv, vv, *vmax));
+    return pv + neg_step_size * mv / (xsimd::sqrt(v_hat) / bc2_sqrt + eps);
+  };
+  auto at = [&](const float* gp, float* pp, float* mp, float* vp, float* vmp) {
+    Vec<A> mv = load<A>(mp), vv = load<A>(vp), vmax = vmp ? load<A>(vmp) : splat<A>(0.f);
+    simd::store<A>(pp, lane(load<A>(gp), load<A>(pp), mv, vv, vmp ? &vmax : nullptr));
+    simd::store<A>(mp, mv);
+    simd::store<A>(vp, vv);
+    if (vmp) simd::store<A>(vmp, vmax);
+  };
+  const int64_t i = for_each_vector<A>(
+      n, [&](int64_t k) { at(g + k, p + k, m + k, v + k, v_max ? v_max + k : nullptr); });
+  if (i == n) return;
+  const int64_t r = n - i;
+  TailBuffer<A> tg(g + i, r, 0.f), tp(p + i, r, 0.f), tm(m + i, r, 0.f), tv(v + i, r, 0.f),
+      tvm(v_max ? v_max + i : nullptr, v_max ? r : 0, 0.f);
+  at(tg.data, tp.data, tm.data, tv.data, v_max ? tvm.data : nullptr);
+  tp.copy_to(p + i, r);
+  tm.copy_to(m + i, r);
+  tv.copy_to(v + i, r);
+  if (v_max) tvm.copy_to(v_max + i, r);
+}
+
 // x: (n) -> sum (x[i] - mean)^2
 template <class A>
 float sum_sq_diff(const float* x, float mean, int64_t n) {
@@ -377,6 +414,7 @@ ElementwiseKernels make_elementwise_kernels(Isa isa) {
       mul_add<A>,
       axpy<A>,
       clamp<A>,
+      adam<A>,
       sum<A>,
       max<A>,
       dot<A>,

@@ -13,7 +13,7 @@
 // - Backward kernels *accumulate*: gx[i] += gy[i] * f'(at[i]), the product rounded, then the add.
 // - Accuracy against the scalar reference, for every vectorised ISA (tests/kernels check it on a
 //   dense sweep of bit patterns; bounds measured over every 31st float, NaN/inf/denormals included):
-//   exact (bitwise) for add/sub/mul/div, the *_scalar ops, neg/abs/sqrt/relu/clamp, mul_add/axpy,
+//   exact (bitwise) for add/sub/mul/div, the *_scalar ops, neg/abs/sqrt/relu/clamp, mul_add/axpy, adam,
 //   relu/sigmoid/tanh_backward, and pow_scalar except for s = 2 and 0.5 (any other s calls
 //   libm's powf lane by lane: not vectorised);
 //   relative 2.4e-7 (2 ulp; measured 1.2e-7) for exp, log and pow_scalar with s = 2 or 0.5;
@@ -46,6 +46,16 @@ using GradFn = void (*)(const float* at, const float* gy, float* gx, int64_t n);
 // n elements -> one value
 using ReduceFn = float (*)(const float* x, int64_t n);
 
+// The constants of one Adam / AdamW step (nn/adam.hpp has the formulas), each rounded to float once.
+// l2: g += wd·p first (Adam's weight decay); decoupled: p *= decay first (AdamW's).
+struct AdamStep {
+  float beta1, one_minus_beta1, beta2, one_minus_beta2;
+  float neg_step_size;  // -lr / (1 - beta1^t)
+  float bc2_sqrt;       // sqrt(1 - beta2^t)
+  float eps, wd, decay;
+  bool l2, decoupled;
+};
+
 struct ElementwiseKernels {
   Isa isa;
   // Binary, same length.
@@ -63,6 +73,9 @@ struct ElementwiseKernels {
   void (*axpy)(float alpha, const float* x, float* y, int64_t n);
   // y[i] = min(max(x[i], lo), hi)
   void (*clamp)(const float* x, float lo, float hi, float* y, int64_t n);
+  // g, p, m, v, v_max: (n)  one Adam step in torch's operation order, p, m, v updated in place;
+  // v_max (amsgrad's running maximum of v, NaN kept from v) updated too unless nullptr.
+  void (*adam)(const AdamStep& s, const float* g, float* p, float* m, float* v, float* v_max, int64_t n);
   // Reductions of one contiguous block (callers block for determinism: Note [Determinism]).
   ReduceFn sum, max;
   float (*dot)(const float* a, const float* b, int64_t n);

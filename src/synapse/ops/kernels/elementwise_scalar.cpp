@@ -1,5 +1,6 @@
 // The scalar reference kernels (Note [Kernel contract]): plain loops over libm, the test oracle for
 // every vectorised instruction set and the table SYN_ISA=scalar selects (elementwise_kernels.hpp).
+#include <algorithm>
 #include <cmath>
 
 #include "synapse/ops/kernels/elementwise_kernels.hpp"
@@ -92,6 +93,19 @@ void clamp(const float* x, float lo, float hi, float* y, int64_t n) {
   unary(x, y, n, [lo, hi](float v) { return nan_min(nan_max(v, lo), hi); });
 }
 
+void adam(const AdamStep& s, const float* g, float* p, float* m, float* v, float* v_max, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = s.l2 ? g[i] + s.wd * p[i] : g[i];
+    if (s.decoupled) p[i] = p[i] * s.decay;
+    m[i] = m[i] * s.beta1 + s.one_minus_beta1 * gi;
+    v[i] = v[i] * s.beta2 + s.one_minus_beta2 * gi * gi;
+    float v_hat = v[i];
+    if (v_max) v_hat = v_max[i] = std::isnan(v[i]) ? v[i] : std::max(v_max[i], v[i]);
+    const float denom = std::sqrt(v_hat) / s.bc2_sqrt + s.eps;
+    p[i] = p[i] + s.neg_step_size * m[i] / denom;
+  }
+}
+
 float sum(const float* x, int64_t n) {
   float s = 0.f;
   for (int64_t i = 0; i < n; ++i) s += x[i];
@@ -123,7 +137,7 @@ const ElementwiseKernels& elementwise_kernels() {
       add_scalar, mul_scalar, pow_scalar, max_scalar, min_scalar,
       neg, abs, exp, log, sqrt, relu, sigmoid_k, tanh_k, gelu_k, gelu_tanh_k, softplus_k,
       relu_backward, gelu_backward, gelu_tanh_backward, softplus_backward, sigmoid_backward, tanh_backward,
-      mul_add, axpy, clamp,
+      mul_add, axpy, clamp, adam,
       sum, max, dot, sum_sq_diff,
   };
   return table;

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""The "Study-sized models" table of bench/README.md from the JSON that bench_small writes with
+--benchmark_out=FILE --benchmark_out_format=json (the fastest repetition), and the JSON lines of
+runs of ../shared/peers/torch_small.py from the same session (the fastest run of each model).
+
+    python3 bench/small_table.py small.json torch_small_1.jsonl torch_small_2.jsonl ...
+"""
+import sys
+
+from pruned_table import load, load_peer
+
+
+def main():
+    r = load(sys.argv[1])
+    torch = {}
+    for path in sys.argv[2:]:
+        for p in load_peer(path):
+            torch[p["name"]] = min(p["ms"], torch.get(p["name"], p["ms"]))
+    peak = r.get("BM_peak_fma")
+    print("| benchmark | ms / step | GFLOP/s | % of FMA peak | allocs / step | cache misses / step "
+          "| heap allocs / step | PyTorch ms | synapse / PyTorch |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, b in r.items():
+        if not name.startswith("BM_train_step/"):
+            continue
+        c = b["counters"]
+        pct = f"{100 * b['gflops'] / peak['gflops']:.0f} %" if peak else ""
+        t = torch.get(name[len("BM_train_step/"):])
+        peer = f"{t:.3f} | {b['ms'] / t:.3f}" if t else "— | —"
+        print(f"| `{name}` | {b['ms']:.3f} | {b['gflops']:.1f} | {pct} | {c['allocs_per_step']:.0f} "
+              f"| {c['cache_misses_per_step']:.0f} | {c['heap_allocs_per_step']:.0f} | {peer} |")
+    if peak:
+        print(f"\nFMA peak of one core in the same binary: {peak['gflops']:.1f} GFLOP/s ({peak['label']}).")
+
+
+if __name__ == "__main__":
+    main()
