@@ -1,5 +1,9 @@
 // batch_norm: x viewed as (N, C, L); channel c owns the N segments x[n, c, :] of length L. One
 // thread owns a channel; segment sums are blocked kernel reductions added in n order in double.
+// For L = 1 (x: (N, C), the transformers' BatchNorm over tokens) a channel's segments are single
+// elements, one column of x: there a thread owns a range of columns and sweeps the rows in order, with
+// each element's arithmetic exactly that of the segment path (so both give the same bits), instead of
+// a few kernel calls per element.
 #include <cmath>
 #include <vector>
 
@@ -26,6 +30,84 @@ double channel_sum(const Layout& s, int64_t ic, F f) {
   return total;
 }
 
+// Columns [c0, c1) of x (n, c) row-major: f(j, x[r, c0 + j]) for every row r in order, j in [0, c1 - c0).
+template <class F>
+void for_rows(const Layout& s, int64_t c0, int64_t c1, const float* x, F f) {
+  for (int64_t r = 0; r < s.n; ++r)
+    for (int64_t j = 0; j < c1 - c0; ++j) f(j, x[r * s.c + c0 + j]);
+}
+
+// Forward for L = 1: the statistics (training) or the running ones, then y = (x - mean)·scale + shift.
+void columns_forward(const Layout& s, const float* px, const float* pw, const float* pb, const float* rm,
+                     const float* rv, bool training, float eps, std::vector<float>& mean, std::vector<float>& rstd,
+                     std::vector<double>& unbiased_var, float* py) {
+  parallel_for(s.c, s.grain(), [&](int64_t c0, int64_t c1) {
+    const auto w = static_cast<size_t>(c1 - c0);
+    std::vector<double> sum(w, 0.0), sq(w, 0.0);
+    std::vector<float> scale(w), shift(w);
+    const double count = static_cast<double>(s.count());
+    if (training) {
+      for_rows(s, c0, c1, px, [&](int64_t j, float v) { sum[j] += v; });
+      for (size_t j = 0; j < w; ++j) mean[c0 + j] = static_cast<float>(sum[j] / count);
+      for_rows(s, c0, c1, px, [&](int64_t j, float v) {
+        const float d = v - mean[c0 + j];
+        sq[j] += d * d;
+      });
+    }
+    for (size_t j = 0; j < w; ++j) {
+      const int64_t ic = c0 + static_cast<int64_t>(j);
+      if (training) {
+        rstd[ic] = 1.f / std::sqrt(static_cast<float>(sq[j] / count) + eps);
+        unbiased_var[ic] = sq[j] / (count - 1);
+      } else {
+        mean[ic] = rm[ic];
+        rstd[ic] = 1.f / std::sqrt(rv[ic] + eps);
+      }
+      scale[j] = rstd[ic] * (pw ? pw[ic] : 1.f);
+      shift[j] = pb ? pb[ic] : 0.f;
+    }
+    for (int64_t r = 0; r < s.n; ++r)
+      for (size_t j = 0; j < w; ++j) {
+        const int64_t o = r * s.c + c0 + static_cast<int64_t>(j);
+        py[o] = (px[o] + -mean[c0 + j]) * scale[j] + shift[j];
+      }
+  });
+}
+
+// Backward for L = 1, the segment path's arithmetic per element (see BatchNormBackward).
+void columns_backward(const Layout& s, bool training, const float* px, const float* pw, const float* gy,
+                      const std::vector<float>& mean, const std::vector<float>& rstd, float* gx, float* gw,
+                      float* gb) {
+  parallel_for(s.c, s.grain(), [&](int64_t c0, int64_t c1) {
+    const auto w = static_cast<size_t>(c1 - c0);
+    std::vector<double> sum_gy(w, 0.0), sum_gy_x(w, 0.0);
+    for (int64_t r = 0; r < s.n; ++r)
+      for (size_t j = 0; j < w; ++j) {
+        const int64_t o = r * s.c + c0 + static_cast<int64_t>(j);
+        sum_gy[j] += gy[o];
+        sum_gy_x[j] += gy[o] * (px[o] + -mean[c0 + j]);
+      }
+    std::vector<float> a(w), b(w), shift(w);  // gx += a·((x - mean)·b + gy + shift), or a·gy (eval)
+    for (size_t j = 0; j < w; ++j) {
+      const int64_t ic = c0 + static_cast<int64_t>(j);
+      const float r = rstd[ic];
+      const double sum_gy_xhat = r * sum_gy_x[j];
+      if (gb) gb[ic] += static_cast<float>(sum_gy[j]);
+      if (gw) gw[ic] += static_cast<float>(sum_gy_xhat);
+      a[j] = r * (pw ? pw[ic] : 1.f);
+      b[j] = -r * static_cast<float>(sum_gy_xhat / s.count());
+      shift[j] = -static_cast<float>(sum_gy[j] / s.count());
+    }
+    if (!gx) return;
+    for (int64_t r = 0; r < s.n; ++r)
+      for (size_t j = 0; j < w; ++j) {
+        const int64_t o = r * s.c + c0 + static_cast<int64_t>(j);
+        const float t = training ? (px[o] + -mean[c0 + j]) * b[j] + gy[o] + shift[j] : gy[o];
+        gx[o] += a[j] * t;
+      }
+  });
+}
+
 // xhat = (x - mean) * rstd.  training: gx += rstd * w * (gy - mean(gy) - xhat * mean(gy * xhat));
 // eval (statistics are constants): gx += rstd * w * gy.  gw += sum(gy * xhat), gb += sum(gy).
 struct BatchNormBackward : Node {
@@ -43,6 +125,7 @@ struct BatchNormBackward : Node {
     float* gb = needs_grad(2) ? grad_buffer(2).mutable_data() : nullptr;
     const auto& k = kernels::elementwise_kernels();
     const int64_t l = s.l;
+    if (l == 1) return columns_backward(s, training, px, pw, gy, mean, rstd, gx, gw, gb);
     parallel_for(s.c, s.grain(), [&](int64_t c0, int64_t c1) {
       std::vector<float> tmp(static_cast<size_t>(l));
       for (int64_t ic = c0; ic < c1; ++ic) {
@@ -111,6 +194,9 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
   float* py = y.mutable_data();
   const auto& k = kernels::elementwise_kernels();
   const int64_t l = s.l;
+  if (l == 1) {
+    columns_forward(s, px, pw, pb, rm, rv, training, eps, mean, rstd, unbiased_var, py);
+  } else {
   parallel_for(s.c, s.grain(), [&](int64_t c0, int64_t c1) {
     for (int64_t ic = c0; ic < c1; ++ic) {
       if (training) {
@@ -134,6 +220,7 @@ Tensor batch_norm(const Tensor& x, Tensor running_mean, Tensor running_var, cons
       }
     }
   });
+  }
   if (training && running_mean.defined()) {
     float* pm = running_mean.mutable_data();
     float* pv = running_var.mutable_data();
