@@ -143,8 +143,12 @@ void BM_infer_libtorch(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK_CAPTURE(BM_train_step, 1, 1)->Name("BM_train_step/patchtst")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_train_step, 2, 2)->Name("BM_train_step/patchtst/threads:2")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_train_step, 1, 1)->Name("BM_train_step/patchtst")->MinWarmUpTime(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_train_step, 2, 2)
+    ->Name("BM_train_step/patchtst/threads:2")
+    ->MinWarmUpTime(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_infer, 1, 1)->Name("BM_infer/patchtst/b1")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_infer, 2, 2)->Name("BM_infer/patchtst/b1/threads:2")->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_infer_forecaster)->Name("BM_infer/patchtst_forecaster/b1")->Unit(benchmark::kMillisecond);

@@ -171,7 +171,8 @@ template <class F>
 void register_model(const std::string& prefix, F fn, std::initializer_list<double> sparsities,
                     benchmark::TimeUnit unit) {
   for (double s : sparsities)
-    benchmark::RegisterBenchmark((prefix + sparsity_name(s)).c_str(), fn, s)->Unit(unit)->MinTime(0.5);
+    // The warm-up keeps the first steps (Adam's state, the buffer cache filling up) out of the time.
+    benchmark::RegisterBenchmark((prefix + sparsity_name(s)).c_str(), fn, s)->Unit(unit)->MinTime(1)->MinWarmUpTime(1);
 }
 
 void register_linear(int64_t n, int64_t k, syn::BlockShape block, double s, SparsePlan plan) {
@@ -206,7 +207,8 @@ void register_all() {
           ("BM_train_step/lstm/blocks/" + sparsity_name(s) + "/" + syn::sparse_plan_name(plan)).c_str(),
           bm_train_lstm_blocks, s, plan)
           ->Unit(benchmark::kMillisecond)
-          ->MinTime(0.5);
+          ->MinTime(1)
+          ->MinWarmUpTime(1);
   register_model("BM_infer/lstm/b1/", bm_infer_lstm, {-1, 0, 0.9}, benchmark::kMicrosecond);
   register_model("BM_train_step/patchtst/", bm_train_patchtst, {-1, 0, 0.5, 0.9}, benchmark::kMillisecond);
 }
