@@ -1,0 +1,25 @@
+set terminal pngcairo size 900,240 font 'sans,10' noenhanced
+set output 'cd_etth1_paper.png'
+set title "Average ranks (1 = lowest MAE): etth1, protocol paper; 6 blocks; Nemenyi CD = 1.35; Friedman p = 0.311"
+unset key
+unset ytics
+set border 0
+set xrange [3.5:0.5]
+set yrange [-3.7:2.6]
+set xtics axis nomirror 1 offset 0,1.4
+set xzeroaxis lt -1 lw 1.5
+set arrow from 1.5,0 to 1.5,-1.5 nohead lw 1.5
+set arrow from 1.5,-1.5 to 0.6,-1.5 nohead lw 1.5
+set label "none (1.5)" at 0.6,-1.5 right offset -0.5,0.5
+set arrow from 2.16667,0 to 2.16667,-2.4 nohead lw 1.5
+set arrow from 2.16667,-2.4 to 0.6,-2.4 nohead lw 1.5
+set label "pruning (2.17)" at 0.6,-2.4 right offset -0.5,0.5
+set arrow from 2.33333,0 to 2.33333,-1.5 nohead lw 1.5
+set arrow from 2.33333,-1.5 to 3.4,-1.5 nohead lw 1.5
+set label "dropout (2.33)" at 3.4,-1.5 left offset 0.5,0.5
+set arrow from 3.4,2.0 to 2.04686,2.0 heads size 0.05,90 lw 2
+set label 'CD' at 2.72343,2.3 center
+set arrow from 1.47,-0.45 to 2.36333,-0.45 nohead lw 5 lc rgb 'black'
+plot NaN
+
+unset output

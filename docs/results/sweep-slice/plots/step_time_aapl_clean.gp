@@ -1,9 +1,0 @@
-set terminal pngcairo size 1000,520 font 'sans,10' noenhanced
-set output 'step_time_aapl_clean.png'
-set title "Step time against sparsity: aapl, protocol clean"
-set xlabel 'final sparsity of the schedule (dense model at 0)'
-set ylabel 'training step (ms)'
-set key outside right top
-set grid
-plot 'step_time_aapl_clean.dat' index 0 using 1:2 with linespoints title "lstm L30 dense (none)", 'step_time_aapl_clean.dat' index 1 using 1:2 with linespoints title "lstm L30 pruning-zhu-gupta", 'step_time_aapl_clean.dat' index 2 using 1:2 with linespoints title "rnn L30 dense (none)", 'step_time_aapl_clean.dat' index 3 using 1:2 with linespoints title "rnn L30 pruning-zhu-gupta"
-unset output
