@@ -10,7 +10,7 @@ import sys
 
 
 def load(path):
-    """name -> {'gflops', 'real_ms', 'cpu_ms', 'label'}, medians where repetitions ran."""
+    """name -> {'gflops', 'gbps', 'real_ms', 'cpu_ms', 'label'}, medians where repetitions ran."""
     runs = json.load(open(path))["benchmarks"]
     have_median = any(b.get("aggregate_name") == "median" for b in runs)
     out = {}
@@ -22,6 +22,7 @@ def load(path):
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
         out[b["run_name"].removesuffix("/real_time")] = {
             "gflops": b.get("GFLOP/s"),
+            "gbps": b.get("GB/s"),
             "real_ms": b["real_time"] * scale,
             "cpu_ms": b["cpu_time"] * scale,
             "label": b.get("label", ""),

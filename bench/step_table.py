@@ -9,8 +9,10 @@ Per benchmark: synapse's CPU time per iteration, GFLOP/s of the matrix products,
 from the same binary, libtorch (same binary) and PyTorch (peer script) times with PyTorch's time
 over synapse's, and the 2-thread speedup (wall time of one thread over that of .../threads:2).
 """
-import json
 import sys
+
+from gemm_attention_table import load
+from pruned_table import load_peer
 
 # synapse benchmark -> the peer script's name for the same workload.
 TORCH_PEER = {
@@ -21,31 +23,20 @@ TORCH_PEER = {
     "BM_train_step/patchtst": "patchtst_train_step_b32_c7_L336_d128",
     "BM_infer/patchtst/b1": "patchtst_infer_b1_c7_L336_d128",
 }
-SCALE_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
 def read(paths):
-    """(benchmarks: name -> row, peaks: binary-independent list of BM_peak_fma rates, torch: name -> ms)."""
+    """(benchmarks: name -> row, BM_peak_fma rates, torch: name -> ms): Google Benchmark JSON files
+    (*.json) and the peer scripts' JSON lines (any other file). With repetitions, the medians."""
     bench, peaks, torch = {}, [], {}
     for path in paths:
-        text = open(path).read()
-        if text.lstrip().startswith("{") and '"benchmarks"' in text:
-            for b in json.loads(text)["benchmarks"]:
-                if b.get("run_type") != "iteration":
-                    continue
-                name = b["run_name"].removesuffix("/real_time")
-                row = {"cpu_ms": b["cpu_time"] * SCALE_MS[b["time_unit"]],
-                       "real_ms": b["real_time"] * SCALE_MS[b["time_unit"]],
-                       "gflops": b.get("GFLOP/s"), "gbps": b.get("GB/s"), "label": b.get("label", "")}
-                if name == "BM_peak_fma":
-                    peaks.append(row["gflops"])
-                bench[name] = row
+        if path.endswith(".json"):
+            rows = load(path)
+            if "BM_peak_fma" in rows:
+                peaks.append(rows["BM_peak_fma"]["gflops"])
+            bench.update(rows)
         else:
-            for line in text.splitlines():
-                if line.strip():
-                    d = json.loads(line)
-                    if "ms" in d:
-                        torch[d["name"]] = d["ms"]
+            torch.update({d["name"]: d["ms"] for d in load_peer(path) if "ms" in d})
     return bench, peaks, torch
 
 
