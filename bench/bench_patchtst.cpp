@@ -39,13 +39,7 @@ void BM_train_step(benchmark::State& state, int threads) {
   syn::nn::Adam adam(model.parameters(), 1e-4);
   const syn::Tensor x = syn::Tensor::randn(syn::Shape{kBatch, kLookback, kChannels}, gen);
   const syn::Tensor y = syn::Tensor::randn(syn::Shape{kBatch, kHorizon, kChannels}, gen);
-  for (auto _ : state) {
-    adam.zero_grad();
-    const syn::Tensor loss = syn::mse_loss(model.forward(x), y);
-    loss.backward();
-    adam.step();
-    benchmark::DoNotOptimize(loss.data());
-  }
+  for (auto _ : state) syn::bench::train_step(model, adam, x, y, syn::mse_loss);
   syn::bench::count_flops(state, syn::bench::patchtst_flops(patchtst_peer_options(), kBatch, true));
 }
 

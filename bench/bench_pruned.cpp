@@ -110,13 +110,7 @@ void train_lstm(benchmark::State& state, syn::nn::RecurrentForecaster& model) {
   syn::Generator gen(0);
   const Tensor x = Tensor::randn(Shape{syn::bench::kRecurrentBatch, syn::bench::kRecurrentLookback, 1}, gen);
   const Tensor y = Tensor::randn(Shape{syn::bench::kRecurrentBatch, syn::bench::kRecurrentHorizon}, gen);
-  for (auto _ : state) {
-    opt.zero_grad();
-    Tensor loss = syn::mae_loss(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    benchmark::DoNotOptimize(loss.item());
-  }
+  for (auto _ : state) syn::bench::train_step(model, opt, x, y, syn::mae_loss);
 }
 
 // sparsity < 0: no masks at all.
@@ -154,13 +148,7 @@ void bm_train_patchtst(benchmark::State& state, double sparsity) {
   using namespace syn::bench;
   const Tensor x = Tensor::randn(Shape{kPatchBatch, kPatchLookback, kPatchChannels}, gen);
   const Tensor y = Tensor::randn(Shape{kPatchBatch, kPatchHorizon, kPatchChannels}, gen);
-  for (auto _ : state) {
-    adam.zero_grad();
-    const Tensor loss = syn::mse_loss(model.forward(x), y);
-    loss.backward();
-    adam.step();
-    benchmark::DoNotOptimize(loss.data());
-  }
+  for (auto _ : state) syn::bench::train_step(model, adam, x, y, syn::mse_loss);
 }
 
 std::string sparsity_name(double s) {

@@ -33,13 +33,7 @@ void BM_train_step(benchmark::State& state, const char* kind, int threads) {
   syn::Generator gen(0);
   const syn::Tensor x = syn::Tensor::randn(syn::Shape{kRecurrentBatch, kRecurrentLookback, 1}, gen);
   const syn::Tensor y = syn::Tensor::randn(syn::Shape{kRecurrentBatch, kRecurrentHorizon}, gen);
-  for (auto _ : state) {
-    opt.zero_grad();
-    syn::Tensor loss = syn::mae_loss(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    benchmark::DoNotOptimize(loss.item());
-  }
+  for (auto _ : state) syn::bench::train_step(model, opt, x, y, syn::mae_loss);
   syn::bench::count_flops(state, syn::bench::recurrent_flops(recurrent_peer_config(kind), kRecurrentBatch, true));
 }
 

@@ -13,6 +13,8 @@
 //   cache_misses_per_step  of those, blocks of at least kCachedBytes the cache did not have
 //   heap_allocs_per_step   every operator new of the step (tape nodes, shared_ptrs, vectors, ...)
 //   page_faults_per_step   minor page faults of the process (getrusage): fresh pages touched
+// With libtorch (Debian's libtorch-dev, found by CMake) the same models and steps in libtorch's C++ API
+// run in the same binary: BM_train_step_libtorch/{lstm,rnn}_small/T:t/f:f (libtorch_small.cpp).
 // Run single-threaded: OMP_NUM_THREADS=1 build/release/bench/bench_small --benchmark_format=json
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
@@ -24,6 +26,10 @@
 
 #include "bench_main.hpp"
 #include "peak_fma.hpp"
+#include "workloads.hpp"
+#ifdef SYN_HAVE_LIBTORCH
+#include "libtorch_small.hpp"
+#endif
 #include "synapse/core/buffer_cache.hpp"
 #include "synapse/core/random.hpp"
 #include "synapse/nn/adam.hpp"
@@ -68,13 +74,7 @@ void bm_train_small(benchmark::State& state, const char* kind, int64_t lookback,
   syn::Generator gen(0);
   const syn::Tensor x = syn::Tensor::randn(syn::Shape{kBatch, lookback, features}, gen);
   const syn::Tensor y = syn::Tensor::randn(syn::Shape{kBatch, 1}, gen);
-  auto step = [&] {
-    opt.zero_grad();
-    syn::Tensor loss = syn::mse_loss(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    benchmark::DoNotOptimize(loss.item());
-  };
+  auto step = [&] { syn::bench::train_step(model, opt, x, y, syn::mse_loss); };
   for (int i = 0; i < 3; ++i) step();  // Adam's state and the buffer cache reach their steady state
   const syn::BufferCacheStats before = syn::buffer_cache_stats();
   const uint64_t heap_before = heap_allocations.load();
@@ -102,6 +102,9 @@ void register_all() {
         benchmark::RegisterBenchmark(name.c_str(), bm_train_small, kind, lookback, features)
             ->Unit(benchmark::kMicrosecond)
             ->MinTime(0.3);
+#ifdef SYN_HAVE_LIBTORCH
+        syn::bench::register_libtorch_small(kind, lookback, features);
+#endif
       }
 }
 

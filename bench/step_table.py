@@ -44,14 +44,21 @@ def fmt(v, spec):
     return "–" if v is None else format(v, spec)
 
 
+def times(peer_ms, ms, inverse=False):
+    """peer_ms / ms as "1.23×" (ms / peer_ms with inverse), or a dash without a peer figure."""
+    if peer_ms is None:
+        return "–"
+    return f"{(ms / peer_ms if inverse else peer_ms / ms):.2f}×"
+
+
 def table(bench, peaks, torch):
     peak = max(peaks) if peaks else None
     lines = []
     if peak:
         lines.append(f"FMA peak of one core (BM_peak_fma, best of the binaries): **{peak:.1f} GFLOP/s**\n")
-    lines.append("| benchmark | synapse ms | GFLOP/s | % of peak | libtorch ms | PyTorch ms | PyTorch / synapse "
-                 "| 2 threads |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    lines.append("| benchmark | synapse ms | GFLOP/s | % of peak | libtorch ms | libtorch / synapse | PyTorch ms "
+                 "| PyTorch / synapse | 2 threads |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, b in bench.items():
         if not name.startswith(("BM_train_step/", "BM_infer/")) or "/threads:" in name:
             continue
@@ -59,12 +66,12 @@ def table(bench, peaks, torch):
                              .replace("BM_infer/", "BM_infer_libtorch/"))
         peer = torch.get(TORCH_PEER.get(name, name.removeprefix("BM_train_step/")))
         two = bench.get(name + "/threads:2")
-        lines.append("| `{}` | {} | {} | {} | {} | {} | {} | {} |".format(
+        lib_ms = libtorch["cpu_ms"] if libtorch else None
+        lines.append("| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |".format(
             name, fmt(b["cpu_ms"], ".3g"), fmt(b["gflops"], ".1f"),
             fmt(100 * b["gflops"] / peak if b["gflops"] and peak else None, ".0f"),
-            fmt(libtorch["cpu_ms"] if libtorch else None, ".3g"), fmt(peer, ".3g"),
-            fmt(peer / b["cpu_ms"] if peer else None, ".2f") + ("×" if peer else ""),
-            fmt(b["real_ms"] / two["real_ms"] if two else None, ".2f") + ("×" if two else "")))
+            fmt(lib_ms, ".3g"), times(lib_ms, b["cpu_ms"]), fmt(peer, ".3g"), times(peer, b["cpu_ms"]),
+            times(two["real_ms"] if two else None, b["real_ms"], inverse=True)))
     for name, b in bench.items():
         if name.startswith("BM_l2_read/"):
             lines.append(f"\n`{name}` ({int(name.split('/')[1]) // 1024} KiB, {b['label']}): "

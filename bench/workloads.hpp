@@ -1,12 +1,14 @@
 #pragma once
 // The peer workloads of ../shared/peers/torch_peer.py, shared by the benchmark binaries that time them
-// (bench_recurrent, bench_patchtst, bench_pruned).
+// (bench_recurrent, bench_patchtst, bench_pruned), and the training step that bench_small times too.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <string>
 
 #include "synapse/core/parallel.hpp"
+#include "synapse/nn/optimizer.hpp"
+#include "synapse/ops/loss.hpp"
 #include "synapse/nn/model_config.hpp"
 #include "synapse/nn/patchtst.hpp"
 
@@ -95,6 +97,18 @@ class ScopedThreads {
 // wall second for benchmarks that UseRealTime, such as the multi-threaded ones).
 inline void count_flops(benchmark::State& state, double flops) {
   state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// One timed training step of a peer workload: zero_grad, loss(model(x), y), backward, optimizer step.
+// loss: syn::mse_loss or syn::mae_loss.
+template <class Model>
+void train_step(Model& model, nn::Optimizer& opt, const Tensor& x, const Tensor& y,
+                Tensor (*loss)(const Tensor&, const Tensor&, Reduction)) {
+  opt.zero_grad();
+  const Tensor value = loss(model.forward(x), y, Reduction::mean);
+  value.backward();
+  opt.step();
+  benchmark::DoNotOptimize(value.data());
 }
 
 }  // namespace syn::bench
