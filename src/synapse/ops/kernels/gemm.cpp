@@ -3,6 +3,7 @@
 #include "synapse/ops/kernels/gemm.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <memory>
 
@@ -51,6 +52,14 @@ class Scratch {
 
 int64_t round_up(int64_t x, int64_t step) { return (x + step - 1) / step * step; }
 
+// Whole tiles: `x` rounded down to a multiple of `tile`, at least lo_tiles tiles, at most `hi`.
+int64_t whole_tiles(int64_t x, int64_t tile, int64_t lo_tiles, int64_t hi) {
+  return std::max(lo_tiles, std::min(x, hi) / tile) * tile;
+}
+
+// GemmBlockingOverride's mc and nc (0: none alive).
+std::atomic<int64_t> g_override_mc{0}, g_override_nc{0};
+
 // Depth blocks: ceil(k / kc_max) blocks of equal size (the last may be shorter). Depends only on k
 // and the ISA, never on threads (Note [GEMM blocking]).
 int64_t depth_block(int64_t k, int64_t kc_max) {
@@ -76,14 +85,15 @@ bool pack_b_pays(const Problem& p, const GemmKernels& kern) {
   return p.trans_b || a_strips > 16;
 }
 
-void run_region(const GemmKernels& kern, const Problem& p, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+void run_region(const GemmKernels& kern, const GemmBlocking& blocks, const Problem& p, int64_t i0, int64_t i1,
+                int64_t j0, int64_t j1) {
   thread_local Scratch a_scratch, b_scratch;
   const int64_t kc_max = depth_block(p.k, kern.kc);
   const bool pack_a = pack_a_pays(p, kern), pack_b = pack_b_pays(p, kern);
-  float* b_pack = b_scratch.get(kc_max * (pack_b ? round_up(std::min(kern.nc, j1 - j0), kern.nr) : kern.nr));
-  float* a_pack = pack_a ? a_scratch.get(kc_max * round_up(std::min(kern.mc, i1 - i0), kern.mr)) : nullptr;
-  for (int64_t jc = j0; jc < j1; jc += kern.nc) {
-    const int64_t nc = std::min(kern.nc, j1 - jc);
+  float* b_pack = b_scratch.get(kc_max * (pack_b ? round_up(std::min(blocks.nc, j1 - j0), kern.nr) : kern.nr));
+  float* a_pack = pack_a ? a_scratch.get(kc_max * round_up(std::min(blocks.mc, i1 - i0), kern.mr)) : nullptr;
+  for (int64_t jc = j0; jc < j1; jc += blocks.nc) {
+    const int64_t nc = std::min(blocks.nc, j1 - jc);
     for (int64_t pc = 0; pc < p.k; pc += kc_max) {
       const int64_t kc = std::min(kc_max, p.k - pc);
       GemmBlock blk;
@@ -104,8 +114,8 @@ void run_region(const GemmKernels& kern, const Problem& p, int64_t i0, int64_t i
           blk.b_edge = b_pack;
         }
       }
-      for (int64_t ic = i0; ic < i1; ic += kern.mc) {
-        blk.mc = std::min(kern.mc, i1 - ic);
+      for (int64_t ic = i0; ic < i1; ic += blocks.mc) {
+        blk.mc = std::min(blocks.mc, i1 - ic);
         const float* a = p.trans_a ? p.a + pc * p.lda + ic : p.a + ic * p.lda + pc;
         if (pack_a) {
           kern.pack_a(p.trans_a, a, p.lda, blk.mc, kc, a_pack);
@@ -134,6 +144,7 @@ constexpr double kParallelMinFlops = 4e6;
 // Threads own disjoint bands of C: bands of whole row strips (or column strips when C is wider than
 // tall), one per thread, cut by parallel_for (so GrainOverride splits small products too).
 void gemm_blocked(const GemmKernels& kern, const Problem& p) {
+  const GemmBlocking blocks = gemm_blocking(kern.isa);
   const double flops = 2.0 * static_cast<double>(p.m) * static_cast<double>(p.n) * static_cast<double>(p.k);
   const bool split_rows = p.m >= p.n;
   const int64_t tile = split_rows ? kern.mr : kern.nr;
@@ -141,9 +152,9 @@ void gemm_blocked(const GemmKernels& kern, const Problem& p) {
   parallel_for(units, flops < kParallelMinFlops ? units : 1, [&](int64_t begin, int64_t end) {
     const int64_t lo = begin * tile, hi = std::min(len, end * tile);
     if (split_rows)
-      run_region(kern, p, lo, hi, 0, p.n);
+      run_region(kern, blocks, p, lo, hi, 0, p.n);
     else
-      run_region(kern, p, 0, p.m, lo, hi);
+      run_region(kern, blocks, p, 0, p.m, lo, hi);
   });
 }
 
@@ -175,6 +186,38 @@ void run(Isa isa, const Problem& p) {
 }
 
 }  // namespace
+
+GemmBlocking gemm_blocking(Isa isa, const CacheSizes& caches) {
+  const GemmKernels* kern = gemm_kernels_for(isa);
+  if (kern == nullptr) return {};
+  // Note [GEMM blocking]: the A block (mc x kc) takes 3/16 of L2, the B panel (kc x nc) half of this
+  // core's share of L3.
+  const int64_t column_bytes = kern->kc * static_cast<int64_t>(sizeof(float));
+  return {kern->kc, whole_tiles(caches.l2 * 3 / 16 / column_bytes, kern->mr, 4, 2048),
+          whole_tiles(caches.l3 / 2 / column_bytes, kern->nr, 16, 8192)};
+}
+
+GemmBlocking gemm_blocking(Isa isa) {
+  GemmBlocking out = gemm_blocking(isa, cache_sizes());
+  const GemmKernels* kern = gemm_kernels_for(isa);
+  if (const int64_t mc = g_override_mc.load(std::memory_order_relaxed); mc > 0 && kern != nullptr)
+    out.mc = whole_tiles(mc, kern->mr, 1, mc);
+  if (const int64_t nc = g_override_nc.load(std::memory_order_relaxed); nc > 0 && kern != nullptr)
+    out.nc = whole_tiles(nc, kern->nr, 1, nc);
+  return out;
+}
+
+GemmBlockingOverride::GemmBlockingOverride(int64_t mc, int64_t nc) {
+  SYN_CHECK_T(ValueError, mc > 0 && nc > 0, "GemmBlockingOverride: mc = ", mc, " and nc = ", nc,
+              " must be positive");
+  g_override_mc = mc;
+  g_override_nc = nc;
+}
+
+GemmBlockingOverride::~GemmBlockingOverride() {
+  g_override_mc = 0;
+  g_override_nc = 0;
+}
 
 void gemm_reference(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
                     const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,

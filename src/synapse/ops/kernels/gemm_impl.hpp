@@ -155,19 +155,10 @@ void pack_b(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, flo
   }
 }
 
-// The ISA's table; the row and column blocks are rounded down to whole tiles.
+// The ISA's table.
 template <class Arch, int MR, int NV>
-constexpr GemmKernels make_gemm_kernels(Isa isa, int64_t kc, int64_t mc, int64_t nc) {
-  constexpr int NR = NV * simd::kLanes<Arch>;
-  return GemmKernels{isa,
-                     MR,
-                     NR,
-                     kc,
-                     mc / MR * MR,
-                     nc / NR * NR,
-                     &pack_a<Arch, MR>,
-                     &pack_b<Arch, NV>,
-                     &block<Arch, MR, NV>};
+constexpr GemmKernels make_gemm_kernels(Isa isa, int64_t kc) {
+  return GemmKernels{isa, MR, NV * simd::kLanes<Arch>, kc, &pack_a<Arch, MR>, &pack_b<Arch, NV>, &block<Arch, MR, NV>};
 }
 
 }  // namespace syn::kernels::gemm_detail
