@@ -124,32 +124,36 @@ void pack_a(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, flo
   }
 }
 
-// op(B)[0:kc, 0:nc] -> strips of kc x NR, zero-padded to NR columns.
+// op(B)[0:kc, 0:nc] -> strips of kc x NR, zero-padded to NR columns. op(B) = B is read row by row
+// (each row once, in order, where the hardware prefetchers follow), every strip's row p written in
+// turn; op(B) = Bᵀ strip by strip, by block transposes.
 template <class Arch, int NV>
 void pack_b(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, float* out) {
   constexpr int W = simd::kLanes<Arch>;
   constexpr int NR = NV * W;
-  for (int64_t j = 0; j < nc; j += NR, out += NR * kc) {
-    const int64_t w = nc - j < NR ? nc - j : NR;
-    if (trans) {
+  if (trans) {
+    for (int64_t j = 0; j < nc; j += NR, out += NR * kc) {
+      const int64_t w = nc - j < NR ? nc - j : NR;
       if (w < NR)
         for (int64_t p = 0; p < kc; ++p)
           for (int64_t c = w; c < NR; ++c) out[p * NR + c] = 0.f;
       simd::transpose<Arch>(b + j * ldb, ldb, w, kc, out, NR);
-      continue;
     }
-    for (int64_t p = 0; p < kc; ++p) {
-      const float* src = b + p * ldb + j;
-      float* dst = out + p * NR;
-      if (w == NR) {
+    return;
+  }
+  const int64_t full = nc / NR * NR;
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = b + p * ldb;
+    float* dst = out + p * NR;
+    for (int64_t j = 0; j < full; j += NR, dst += NR * kc) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) simd::store<Arch>(dst + v * W, simd::load<Arch>(src + v * W));
-      } else {
-        for (int v = 0; v < NV; ++v) {
-          const int64_t left = w - v * W;
-          const int cnt = left <= 0 ? 0 : (left < W ? static_cast<int>(left) : W);
-          simd::store<Arch>(dst + v * W, simd::load_first<Arch>(src + v * W, cnt));
-        }
+      for (int v = 0; v < NV; ++v) simd::store<Arch>(dst + v * W, simd::load<Arch>(src + j + v * W));
+    }
+    if (full < nc) {
+      for (int v = 0; v < NV; ++v) {
+        const int64_t left = nc - full - v * W;
+        const int cnt = left <= 0 ? 0 : (left < W ? static_cast<int>(left) : W);
+        simd::store<Arch>(dst + v * W, simd::load_first<Arch>(src + full + v * W, cnt));
       }
     }
   }
