@@ -101,7 +101,7 @@ std::string suffix(const Shape3& s) {
   return out;
 }
 
-// The caches this CPU reports (or SYN_L2_BYTES / SYN_L3_BYTES) and the blocks gemm takes from them.
+// The caches this CPU reports (L2: or SYN_L2_BYTES) and the blocks gemm takes from them.
 void add_blocking_context(Isa isa) {
   const syn::CacheSizes& caches = syn::cache_sizes();
   const syn::kernels::GemmBlocking blocks = syn::kernels::gemm_blocking(isa);

@@ -293,20 +293,23 @@ TEST_CASE("gemm: cache blocks follow the caches in whole tiles, the depth block 
     CHECK(here.kc == 256);
     CHECK(here.mc > 0);
     CHECK(here.nc > 0);
-    const kernels::GemmBlocking small = kernels::gemm_blocking(isa, CacheSizes{32 << 10, 1 << 20, 2 << 20});
-    const kernels::GemmBlocking big = kernels::gemm_blocking(isa, CacheSizes{48 << 10, 2 << 20, 8 << 20});
+    const kernels::GemmBlocking small = kernels::gemm_blocking(isa, CacheSizes{32 << 10, 1 << 20, 32 << 20});
+    const kernels::GemmBlocking big = kernels::gemm_blocking(isa, CacheSizes{48 << 10, 2 << 20, 2 << 20});
     const kernels::GemmBlocking tiny = kernels::gemm_blocking(isa, CacheSizes{1 << 10, 1 << 10, 1 << 10});
     const kernels::GemmBlocking huge = kernels::gemm_blocking(isa, CacheSizes{1 << 30, 1 << 30, 1 << 30});
     CHECK(small.kc == here.kc);
     CHECK(big.kc == here.kc);
     CHECK(big.mc > small.mc);
     CHECK(big.nc > small.nc);
-    // Clamped below to 4 row tiles and 16 column tiles (which gives the tile), and above.
-    const int64_t mr = tiny.mc / 4, nr = tiny.nc / 16;
+    // Clamped below to 4 row and 4 column tiles (which gives the tile), and above (then rounded up).
+    const int64_t mr = tiny.mc / 4, nr = tiny.nc / 4;
     CHECK(mr * 4 == tiny.mc);
-    CHECK(nr * 16 == tiny.nc);
-    CHECK(huge.mc <= 2048);
-    CHECK(huge.nc <= 8192);
+    CHECK(nr * 4 == tiny.nc);
+    CHECK(huge.mc < 2048 + mr);
+    CHECK(huge.nc < 8192 + nr);
+    // 2 MiB of L2: a B panel of 1024 columns (half of L2), rounded up to whole tiles.
+    CHECK(big.nc >= 1024);
+    CHECK(big.nc < 1024 + nr);
     for (const kernels::GemmBlocking& b : {here, small, big, huge}) {
       CHECK(b.mc % mr == 0);
       CHECK(b.nc % nr == 0);

@@ -108,15 +108,13 @@ CacheSizes read_sysfs_caches(const std::string& cpu_dir) {
   return out;
 }
 
-CacheSizes apply_cache_overrides(CacheSizes detected, const char* l2, const char* l3) {
+CacheSizes apply_cache_override(CacheSizes detected, const char* l2) {
   if (l2 != nullptr && *l2 != '\0') detected.l2 = parse_byte_size("SYN_L2_BYTES", l2);
-  if (l3 != nullptr && *l3 != '\0') detected.l3 = parse_byte_size("SYN_L3_BYTES", l3);
   return detected;
 }
 
 const CacheSizes& cache_sizes() {
-  static const CacheSizes sizes =
-      apply_cache_overrides(detect(), std::getenv("SYN_L2_BYTES"), std::getenv("SYN_L3_BYTES"));
+  static const CacheSizes sizes = apply_cache_override(detect(), std::getenv("SYN_L2_BYTES"));
   return sizes;
 }
 

@@ -16,16 +16,16 @@ struct CacheSizes {
 inline constexpr CacheSizes kFallbackCaches{32 << 10, 1 << 20, 2 << 20};
 
 // This CPU's caches, read once: Linux sysfs of cpu0, else sysconf(_SC_LEVEL*_CACHE_SIZE) (L3 divided
-// among the online CPUs), else kFallbackCaches; then SYN_L2_BYTES and SYN_L3_BYTES, when set, replace
-// l2 and l3 (to emulate another CPU's caches; a bad value is a ValueError naming the variable).
+// among the online CPUs), else kFallbackCaches; then SYN_L2_BYTES, when set, replaces l2 (to emulate
+// another CPU's L2, the one size GEMM's blocks follow; a bad value is a ValueError naming it).
 const CacheSizes& cache_sizes();
 
 // The data and unified caches listed under <cpu_dir>/cache/index*/{level,type,size,shared_cpu_list}
 // (cpu_dir: /sys/devices/system/cpu/cpu0 or a copy of it); levels not found stay 0.
 CacheSizes read_sysfs_caches(const std::string& cpu_dir);
 
-// `detected` with SYN_L2_BYTES = l2 and SYN_L3_BYTES = l3 applied (nullptr or empty: not set).
-CacheSizes apply_cache_overrides(CacheSizes detected, const char* l2, const char* l3);
+// `detected` with SYN_L2_BYTES = l2 applied (nullptr or empty: not set).
+CacheSizes apply_cache_override(CacheSizes detected, const char* l2);
 
 // "2097152", "2048K", "2M" or "1G" (powers of 1024, as sysfs writes sizes) -> bytes; anything else,
 // zero or past 1 TiB is a ValueError whose message starts with `what`.

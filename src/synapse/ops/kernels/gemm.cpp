@@ -52,9 +52,11 @@ class Scratch {
 
 int64_t round_up(int64_t x, int64_t step) { return (x + step - 1) / step * step; }
 
-// Whole tiles: `x` rounded down to a multiple of `tile`, at least lo_tiles tiles, at most `hi`.
+// Whole tiles: `x` (at most `hi`) rounded up to a multiple of `tile`, at least lo_tiles tiles. Up, so
+// that a block the caches size at 1024 columns covers 1024 columns (22 tiles of 48) instead of
+// leaving a strip of 16 to a second block.
 int64_t whole_tiles(int64_t x, int64_t tile, int64_t lo_tiles, int64_t hi) {
-  return std::max(lo_tiles, std::min(x, hi) / tile) * tile;
+  return std::max(lo_tiles, (std::min(x, hi) + tile - 1) / tile) * tile;
 }
 
 // GemmBlockingOverride's mc and nc (0: none alive).
@@ -190,11 +192,10 @@ void run(Isa isa, const Problem& p) {
 GemmBlocking gemm_blocking(Isa isa, const CacheSizes& caches) {
   const GemmKernels* kern = gemm_kernels_for(isa);
   if (kern == nullptr) return {};
-  // Note [GEMM blocking]: the A block (mc x kc) takes 3/16 of L2, the B panel (kc x nc) half of this
-  // core's share of L3.
+  // Note [GEMM blocking]: the B panel (kc x nc) takes half of L2, the A block (mc x kc) a quarter.
   const int64_t column_bytes = kern->kc * static_cast<int64_t>(sizeof(float));
-  return {kern->kc, whole_tiles(caches.l2 * 3 / 16 / column_bytes, kern->mr, 4, 2048),
-          whole_tiles(caches.l3 / 2 / column_bytes, kern->nr, 16, 8192)};
+  return {kern->kc, whole_tiles(caches.l2 / 4 / column_bytes, kern->mr, 4, 2048),
+          whole_tiles(caches.l2 / 2 / column_bytes, kern->nr, 4, 8192)};
 }
 
 GemmBlocking gemm_blocking(Isa isa) {

@@ -91,7 +91,8 @@ struct TileTable {
 template <class Arch, int MR, int NV>
 inline constexpr TileTable<Arch, MR, NV> kTiles{};
 
-// Sweeps the register tiles of one cache block: for each B strip (kept hot in L1), every A strip.
+// Sweeps the register tiles of one cache block: for each A strip (kept in L1), every B strip of the
+// panel (kept in L2), Note [GEMM blocking].
 template <class Arch, int MR, int NV>
 void block(const GemmBlock& blk) {
   constexpr int W = simd::kLanes<Arch>;
@@ -106,8 +107,8 @@ void block(const GemmBlock& blk) {
                           edge ? blk.b_edge : blk.b + (j / NR) * blk.b_strip_step, edge ? NR : blk.b_stride,
                           blk.c + i * blk.ldc + j, blk.ldc, w, blk.alpha, blk.beta);
   };
-  for (int64_t j = 0; j < blk.nc; j += NR)
-    for (int64_t i = 0; i < blk.mc; i += MR) tile(i, j);
+  for (int64_t i = 0; i < blk.mc; i += MR)
+    for (int64_t j = 0; j < blk.nc; j += NR) tile(i, j);
 }
 
 // op(A)[0:mc, 0:kc] -> strips of kc x MR.
