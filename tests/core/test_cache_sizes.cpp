@@ -26,6 +26,7 @@ void add_cache(const std::filesystem::path& cpu, int index, const std::string& l
   write(dir / "type", type);
   write(dir / "size", size);
   write(dir / "shared_cpu_list", shared);
+  write(dir / "ways_of_associativity", level == "1" ? "12" : "16");
 }
 
 }  // namespace
@@ -41,6 +42,7 @@ TEST_CASE("cache sizes: sysfs levels, the L3 divided among the CPUs sharing it, 
   CHECK(got.l1d == 48 << 10);
   CHECK(got.l2 == 2 << 20);
   CHECK(got.l3 == (32 << 20) / 8);
+  CHECK(got.l1d_ways == 12);
   std::filesystem::remove_all(cpu.parent_path());
 
   const CacheSizes none = read_sysfs_caches("/nonexistent/cpu0");
@@ -55,6 +57,8 @@ TEST_CASE("cache sizes: this CPU's (or the fallback) are plausible") {
   CHECK(c.l1d <= 4 << 20);
   CHECK(c.l2 >= 64 << 10);
   CHECK(c.l3 > 0);
+  CHECK(c.l1d_ways >= 1);
+  CHECK(c.l1d_ways <= 64);
   if (std::getenv("SYN_L2_BYTES") == nullptr) CHECK(c.l2 >= c.l1d);
 }
 

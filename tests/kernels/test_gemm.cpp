@@ -130,14 +130,15 @@ TEST_CASE("gemm: matches the reference for every ISA, transposition, tail and al
 
 TEST_CASE("gemm: padded leading dimensions and both packing paths of each operand") {
   // Small m reads B in place; m past 16 row strips packs it. n past 4 column strips with Aᵀ or a
-  // row stride of a multiple of 2 KiB packs A; otherwise A is read in place. k past 256 splits
+  // row stride of a multiple of 4 KiB (one L1 way) packs A; otherwise A is read in place. k past 256 splits
   // the depth; m past the row block and n past the column block exercise the outer loops.
   std::vector<Case> cases;
   for (Trans ta : kBoth)
     for (Trans tb : kBoth) {
       cases.push_back({ta, tb, 5, 21, 19, 3, 5, 7, 1.f, 0.f});
       cases.push_back({ta, tb, 300, 150, 40, 1, 2, 3, 0.5f, 1.f});
-      cases.push_back({ta, tb, 40, 200, 30, 512 - 30, 0, 0, 1.f, 0.f});  // A's rows 512 floats apart
+      cases.push_back({ta, tb, 40, 200, 30, 1024 - 30, 0, 0, 1.f, 0.f});  // A's rows 1024 floats apart
+      cases.push_back({ta, tb, 40, 200, 30, 512 - 30, 0, 0, 1.f, 0.f});   // 512 floats apart
       cases.push_back({ta, tb, 200, 200, 513, 0, 1, 0, 1.f, -1.f});
       cases.push_back({ta, tb, 3, 2100, 7, 0, 0, 0, 2.f, 0.f});
     }

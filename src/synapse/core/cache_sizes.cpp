@@ -46,6 +46,9 @@ CacheSizes read_sysconf_caches() {
   out.l2 = std::max<int64_t>(0, sysconf(_SC_LEVEL2_CACHE_SIZE));
   out.l3 = std::max<int64_t>(0, sysconf(_SC_LEVEL3_CACHE_SIZE)) / std::max<int64_t>(1, sysconf(_SC_NPROCESSORS_ONLN));
 #endif
+#if defined(_SC_LEVEL1_DCACHE_ASSOC)
+  out.l1d_ways = std::max<int64_t>(0, sysconf(_SC_LEVEL1_DCACHE_ASSOC));
+#endif
   return out;
 }
 
@@ -54,7 +57,8 @@ CacheSizes detect() {
   const CacheSizes conf = read_sysconf_caches();
   const auto pick = [](int64_t a, int64_t b, int64_t fallback) { return a > 0 ? a : b > 0 ? b : fallback; };
   return {pick(sysfs.l1d, conf.l1d, kFallbackCaches.l1d), pick(sysfs.l2, conf.l2, kFallbackCaches.l2),
-          pick(sysfs.l3, conf.l3, kFallbackCaches.l3)};
+          pick(sysfs.l3, conf.l3, kFallbackCaches.l3),
+          pick(sysfs.l1d_ways, conf.l1d_ways, kFallbackCaches.l1d_ways)};
 }
 
 }  // namespace
@@ -99,6 +103,7 @@ CacheSizes read_sysfs_caches(const std::string& cpu_dir) {
     }
     if (level == "1") {
       out.l1d = bytes;
+      out.l1d_ways = std::max(0, std::atoi(read_line(entry.path() / "ways_of_associativity").c_str()));
     } else if (level == "2") {
       out.l2 = bytes;
     } else if (level == "3") {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <memory>
+#include <numeric>
 
 #include "synapse/core/error.hpp"
 #include "synapse/core/parallel.hpp"
@@ -73,13 +74,20 @@ int64_t depth_block(int64_t k, int64_t kc_max) {
 // them. It costs one pass over the operand, which the smallest products (a recurrent step: 64 x 256
 // x 64) cannot afford, so it is done only where measurements showed it pays:
 // - op(A) is packed when at least 4 B strips sweep each A strip and reading it in place would be
-//   poor: Aᵀ (each k step touches a new cache line, only mr floats of it used) or a row stride of a
-//   multiple of 2 KiB (rows of one strip fall into few L1 sets).
+//   poor: Aᵀ (each k step touches a new cache line, only mr floats of it used) or rows of one strip
+//   that fall into few L1 sets: at least half as many rows share a set as L1 has ways (a row stride
+//   of a multiple of one way, 4 KiB on the Xeon and the EPYC; or of 2 KiB on the 8-way EPYC).
 // - op(B) = Bᵀ is always packed (the micro-kernel needs nr consecutive columns); op(B) = B is read in
 //   place when at most 16 A strips reuse each B strip; a partial last strip is packed on its own.
-bool pack_a_pays(const Problem& p, const GemmKernels& kern) {
+bool pack_a_pays(const Problem& p, const GemmKernels& kern, const GemmBlocking& blocks) {
   const int64_t b_strips = (p.n + kern.nr - 1) / kern.nr;
-  return b_strips >= 4 && (p.trans_a || (p.lda * static_cast<int64_t>(sizeof(float))) % 2048 == 0);
+  if (b_strips < 4) return false;
+  if (p.trans_a) return true;
+  // Row starts lda floats apart hit way / gcd(stride, way) distinct offsets within one way.
+  const int64_t way = std::max<int64_t>(64, blocks.l1_way_bytes);
+  const int64_t offsets = way / std::gcd(p.lda * static_cast<int64_t>(sizeof(float)), way);
+  const int64_t rows_per_set = (kern.mr + offsets - 1) / offsets;
+  return 2 * rows_per_set >= blocks.l1_ways;
 }
 
 bool pack_b_pays(const Problem& p, const GemmKernels& kern) {
@@ -91,7 +99,7 @@ void run_region(const GemmKernels& kern, const GemmBlocking& blocks, const Probl
                 int64_t j0, int64_t j1) {
   thread_local Scratch a_scratch, b_scratch;
   const int64_t kc_max = depth_block(p.k, kern.kc);
-  const bool pack_a = pack_a_pays(p, kern), pack_b = pack_b_pays(p, kern);
+  const bool pack_a = pack_a_pays(p, kern, blocks), pack_b = pack_b_pays(p, kern);
   float* b_pack = b_scratch.get(kc_max * (pack_b ? round_up(std::min(blocks.nc, j1 - j0), kern.nr) : kern.nr));
   float* a_pack = pack_a ? a_scratch.get(kc_max * round_up(std::min(blocks.mc, i1 - i0), kern.mr)) : nullptr;
   for (int64_t jc = j0; jc < j1; jc += blocks.nc) {
@@ -194,8 +202,9 @@ GemmBlocking gemm_blocking(Isa isa, const CacheSizes& caches) {
   if (kern == nullptr) return {};
   // Note [GEMM blocking]: the B panel (kc x nc) takes half of L2, the A block (mc x kc) a quarter.
   const int64_t column_bytes = kern->kc * static_cast<int64_t>(sizeof(float));
+  const int64_t ways = std::max<int64_t>(1, caches.l1d_ways);
   return {kern->kc, whole_tiles(caches.l2 / 4 / column_bytes, kern->mr, 4, 2048),
-          whole_tiles(caches.l2 / 2 / column_bytes, kern->nr, 4, 8192)};
+          whole_tiles(caches.l2 / 2 / column_bytes, kern->nr, 4, 8192), caches.l1d / ways, ways};
 }
 
 GemmBlocking gemm_blocking(Isa isa) {

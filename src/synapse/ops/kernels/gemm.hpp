@@ -25,8 +25,10 @@ void gemm_isa(Isa isa, Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64
 // The cache blocks gemm uses with `isa`'s kernels (Note [GEMM blocking]): the depth block kc, fixed
 // per ISA, and the row and column blocks mc and nc, whole register tiles sized from `caches`. All
 // zero for Isa::scalar. The first form uses cache_sizes(), or a live GemmBlockingOverride.
+// l1_way_bytes and l1_ways describe L1 (bytes one way of it holds, its ways) for packing decisions.
 struct GemmBlocking {
   int64_t kc = 0, mc = 0, nc = 0;
+  int64_t l1_way_bytes = 0, l1_ways = 0;
 };
 GemmBlocking gemm_blocking(Isa isa);
 GemmBlocking gemm_blocking(Isa isa, const CacheSizes& caches);
