@@ -105,7 +105,8 @@ std::string suffix(const Shape3& s) {
 void add_blocking_context(Isa isa) {
   const syn::CacheSizes& caches = syn::cache_sizes();
   const syn::kernels::GemmBlocking blocks = syn::kernels::gemm_blocking(isa);
-  benchmark::AddCustomContext("caches_per_core_KiB", "L1d " + std::to_string(caches.l1d >> 10) + ", L2 " +
+  benchmark::AddCustomContext("caches_per_core_KiB", "L1d " + std::to_string(caches.l1d >> 10) + " (" +
+                                                         std::to_string(caches.l1d_ways) + "-way), L2 " +
                                                          std::to_string(caches.l2 >> 10) + ", L3 " +
                                                          std::to_string(caches.l3 >> 10));
   benchmark::AddCustomContext("gemm_blocking_" + std::string(syn::isa_name(isa)),

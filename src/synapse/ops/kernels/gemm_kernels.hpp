@@ -19,7 +19,8 @@
 // columns on a 1 MiB L2, 1024 on 2 MiB; at most 8192), the freshly packed A block (mc x kc) a
 // quarter (256 or 512 rows; at most 2048), both rounded up to whole tiles, at least 4 of them.
 // Each A strip is read once per block from L2 and then stays in L1 while the whole panel streams
-// past it from L2; a panel larger than L2 would stream from L3 once per A strip.
+// past it from L2; a panel larger than L2 would stream from L3 once per A strip. Whether op(A) is
+// packed at all also follows L1 (its ways, pack_a_pays() in gemm.cpp); none of this changes a bit.
 #include <cstdint>
 
 #include "synapse/ops/kernels/kernel_registry.hpp"
