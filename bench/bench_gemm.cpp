@@ -14,6 +14,7 @@
 
 #include "bench_main.hpp"
 #include "peak_fma.hpp"
+#include "synapse/core/cache_sizes.hpp"
 #include "synapse/core/parallel.hpp"
 #include "synapse/core/random.hpp"
 #include "synapse/core/tensor.hpp"
@@ -100,9 +101,23 @@ std::string suffix(const Shape3& s) {
   return out;
 }
 
+// The caches this CPU reports (L2: or SYN_L2_BYTES) and the blocks gemm takes from them.
+void add_blocking_context(Isa isa) {
+  const syn::CacheSizes& caches = syn::cache_sizes();
+  const syn::kernels::GemmBlocking blocks = syn::kernels::gemm_blocking(isa);
+  benchmark::AddCustomContext("caches_per_core_KiB", "L1d " + std::to_string(caches.l1d >> 10) + " (" +
+                                                         std::to_string(caches.l1d_ways) + "-way), L2 " +
+                                                         std::to_string(caches.l2 >> 10) + ", L3 " +
+                                                         std::to_string(caches.l3 >> 10));
+  benchmark::AddCustomContext("gemm_blocking_" + std::string(syn::isa_name(isa)),
+                              "kc " + std::to_string(blocks.kc) + ", mc " + std::to_string(blocks.mc) + ", nc " +
+                                  std::to_string(blocks.nc));
+}
+
 void register_all() {
   syn::bench::register_peak_fma();
   const Isa best = syn::best_isa();
+  add_blocking_context(best);
   for (const Shape3& s : kShapes) {
     benchmark::RegisterBenchmark(("BM_gemm" + suffix(s)).c_str(), bm_synapse, s, Trans::no, Trans::no, 1,
                                  best);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "synapse/core/parallel.hpp"
@@ -129,14 +130,15 @@ TEST_CASE("gemm: matches the reference for every ISA, transposition, tail and al
 
 TEST_CASE("gemm: padded leading dimensions and both packing paths of each operand") {
   // Small m reads B in place; m past 16 row strips packs it. n past 4 column strips with Aᵀ or a
-  // row stride of a multiple of 2 KiB packs A; otherwise A is read in place. k past 256 splits
+  // row stride of a multiple of 4 KiB (one L1 way) packs A; otherwise A is read in place. k past 256 splits
   // the depth; m past the row block and n past the column block exercise the outer loops.
   std::vector<Case> cases;
   for (Trans ta : kBoth)
     for (Trans tb : kBoth) {
       cases.push_back({ta, tb, 5, 21, 19, 3, 5, 7, 1.f, 0.f});
       cases.push_back({ta, tb, 300, 150, 40, 1, 2, 3, 0.5f, 1.f});
-      cases.push_back({ta, tb, 40, 200, 30, 512 - 30, 0, 0, 1.f, 0.f});  // A's rows 512 floats apart
+      cases.push_back({ta, tb, 40, 200, 30, 1024 - 30, 0, 0, 1.f, 0.f});  // A's rows 1024 floats apart
+      cases.push_back({ta, tb, 40, 200, 30, 512 - 30, 0, 0, 1.f, 0.f});   // 512 floats apart
       cases.push_back({ta, tb, 200, 200, 513, 0, 1, 0, 1.f, -1.f});
       cases.push_back({ta, tb, 3, 2100, 7, 0, 0, 0, 2.f, 0.f});
     }
@@ -255,4 +257,63 @@ TEST_CASE("gemm: a one-column product dyᵀ·x equals the one-row product xᵀ·
       CHECK_MESSAGE(std::memcmp(column.data(), row.data(), sizeof(float) * m) == 0, isa_name(isa), " rows=", rows);
       CHECK(column != start);
     }
+}
+
+TEST_CASE("gemm: row and column blocks of any size give bitwise-identical C on every ISA") {
+  // Note [GEMM blocking]: only kc fixes the order of summation; mc and nc follow the caches.
+  for (Isa isa : supported_isas()) {
+    for (Trans ta : kBoth) {
+      for (Trans tb : kBoth) {
+        for (const Case& c : {Case{ta, tb, 301, 67, 300, 1, 0, 2, 1.f, 1.f}, Case{ta, tb, 45, 403, 260},
+                              Case{ta, tb, 7, 97, 513, 0, 3, 0, -0.5f, 0.f}, Case{ta, tb, 130, 130, 31}}) {
+          Operands o = make(c, 13);
+          std::vector<float> expected = o.c;
+          kernels::gemm_isa(isa, ta, tb, c.m, c.n, c.k, c.alpha, o.a.data(), o.lda, o.b.data(), o.ldb, c.beta,
+                            expected.data(), o.ldc);
+          for (const auto& [mc, nc] : {std::pair<int64_t, int64_t>{1, 1}, {20, 50}, {100, 1000}, {4096, 8192}}) {
+            const kernels::GemmBlockingOverride blocks(mc, nc);
+            std::vector<float> got = o.c;
+            kernels::gemm_isa(isa, ta, tb, c.m, c.n, c.k, c.alpha, o.a.data(), o.lda, o.b.data(), o.ldb,
+                              c.beta, got.data(), o.ldc);
+            CHECK_MESSAGE(std::memcmp(expected.data(), got.data(), got.size() * sizeof(float)) == 0,
+                          describe(c, isa) << " mc=" << mc << " nc=" << nc);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("gemm: cache blocks follow the caches in whole tiles, the depth block does not") {
+  for (Isa isa : supported_isas()) {
+    const kernels::GemmBlocking here = kernels::gemm_blocking(isa);
+    if (isa == Isa::scalar) {
+      CHECK(here.kc == 0);
+      continue;
+    }
+    CHECK(here.kc == 256);
+    CHECK(here.mc > 0);
+    CHECK(here.nc > 0);
+    const kernels::GemmBlocking small = kernels::gemm_blocking(isa, CacheSizes{32 << 10, 1 << 20, 32 << 20});
+    const kernels::GemmBlocking big = kernels::gemm_blocking(isa, CacheSizes{48 << 10, 2 << 20, 2 << 20});
+    const kernels::GemmBlocking tiny = kernels::gemm_blocking(isa, CacheSizes{1 << 10, 1 << 10, 1 << 10});
+    const kernels::GemmBlocking huge = kernels::gemm_blocking(isa, CacheSizes{1 << 30, 1 << 30, 1 << 30});
+    CHECK(small.kc == here.kc);
+    CHECK(big.kc == here.kc);
+    CHECK(big.mc > small.mc);
+    CHECK(big.nc > small.nc);
+    // Clamped below to 4 row and 4 column tiles (which gives the tile), and above (then rounded up).
+    const int64_t mr = tiny.mc / 4, nr = tiny.nc / 4;
+    CHECK(mr * 4 == tiny.mc);
+    CHECK(nr * 4 == tiny.nc);
+    CHECK(huge.mc < 2048 + mr);
+    CHECK(huge.nc < 8192 + nr);
+    // 2 MiB of L2: a B panel of 1024 columns (half of L2), rounded up to whole tiles.
+    CHECK(big.nc >= 1024);
+    CHECK(big.nc < 1024 + nr);
+    for (const kernels::GemmBlocking& b : {here, small, big, huge}) {
+      CHECK(b.mc % mr == 0);
+      CHECK(b.nc % nr == 0);
+    }
+  }
 }

@@ -6,6 +6,7 @@
 // Every op that multiplies matrices calls gemm(), forward and backward.
 #include <cstdint>
 
+#include "synapse/core/cache_sizes.hpp"
 #include "synapse/core/cpu_features.hpp"
 
 namespace syn::kernels {
@@ -20,6 +21,28 @@ void gemm(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float a
 // CPU selects (Note [Kernel dispatch]). Same ISA => bitwise-identical C for any thread count.
 void gemm_isa(Isa isa, Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,
               const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+// The cache blocks gemm uses with `isa`'s kernels (Note [GEMM blocking]): the depth block kc, fixed
+// per ISA, and the row and column blocks mc and nc, whole register tiles sized from `caches`. All
+// zero for Isa::scalar. The first form uses cache_sizes(), or a live GemmBlockingOverride.
+// l1_way_bytes and l1_ways describe L1 (bytes one way of it holds, its ways) for packing decisions.
+struct GemmBlocking {
+  int64_t kc = 0, mc = 0, nc = 0;
+  int64_t l1_way_bytes = 0, l1_ways = 0;
+};
+GemmBlocking gemm_blocking(Isa isa);
+GemmBlocking gemm_blocking(Isa isa, const CacheSizes& caches);
+
+// While alive, gemm() and gemm_isa() on every thread use row and column blocks of (about) mc rows
+// and nc columns, rounded to whole register tiles, instead of those the caches give (for tests:
+// the result must not change, Note [GEMM blocking]). Not nested, not concurrent with other gemm calls.
+class GemmBlockingOverride {
+ public:
+  GemmBlockingOverride(int64_t mc, int64_t nc);
+  ~GemmBlockingOverride();
+  GemmBlockingOverride(const GemmBlockingOverride&) = delete;
+  GemmBlockingOverride& operator=(const GemmBlockingOverride&) = delete;
+};
 
 // The naive triple loop (double accumulation), the test oracle for gemm().
 void gemm_reference(Trans trans_a, Trans trans_b, int64_t m, int64_t n, int64_t k, float alpha,

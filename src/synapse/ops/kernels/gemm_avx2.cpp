@@ -5,7 +5,7 @@
 namespace syn::kernels::avx2 {
 
 constexpr GemmKernels kKernels =
-    gemm_detail::make_gemm_kernels<simd::Avx2Arch, 6, 2>(Isa::avx2, /*kc=*/256, /*mc=*/144, /*nc=*/2048);
+    gemm_detail::make_gemm_kernels<simd::Avx2Arch, 6, 2>(Isa::avx2, /*kc=*/256);
 
 const GemmKernels& gemm_kernels() { return kKernels; }
 

@@ -5,7 +5,7 @@
 namespace syn::kernels::avx512 {
 
 constexpr GemmKernels kKernels =
-    gemm_detail::make_gemm_kernels<simd::Avx512Arch, 8, 3>(Isa::avx512, /*kc=*/256, /*mc=*/192, /*nc=*/2048);
+    gemm_detail::make_gemm_kernels<simd::Avx512Arch, 8, 3>(Isa::avx512, /*kc=*/256);
 
 const GemmKernels& gemm_kernels() { return kKernels; }
 

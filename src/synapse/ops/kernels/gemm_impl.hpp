@@ -91,7 +91,8 @@ struct TileTable {
 template <class Arch, int MR, int NV>
 inline constexpr TileTable<Arch, MR, NV> kTiles{};
 
-// Sweeps the register tiles of one cache block: for each B strip (kept hot in L1), every A strip.
+// Sweeps the register tiles of one cache block: for each A strip (kept in L1), every B strip of the
+// panel (kept in L2), Note [GEMM blocking].
 template <class Arch, int MR, int NV>
 void block(const GemmBlock& blk) {
   constexpr int W = simd::kLanes<Arch>;
@@ -106,8 +107,8 @@ void block(const GemmBlock& blk) {
                           edge ? blk.b_edge : blk.b + (j / NR) * blk.b_strip_step, edge ? NR : blk.b_stride,
                           blk.c + i * blk.ldc + j, blk.ldc, w, blk.alpha, blk.beta);
   };
-  for (int64_t j = 0; j < blk.nc; j += NR)
-    for (int64_t i = 0; i < blk.mc; i += MR) tile(i, j);
+  for (int64_t i = 0; i < blk.mc; i += MR)
+    for (int64_t j = 0; j < blk.nc; j += NR) tile(i, j);
 }
 
 // op(A)[0:mc, 0:kc] -> strips of kc x MR.
@@ -124,50 +125,45 @@ void pack_a(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, flo
   }
 }
 
-// op(B)[0:kc, 0:nc] -> strips of kc x NR, zero-padded to NR columns.
+// op(B)[0:kc, 0:nc] -> strips of kc x NR, zero-padded to NR columns. op(B) = B is read row by row
+// (each row once, in order, where the hardware prefetchers follow), every strip's row p written in
+// turn; op(B) = Bᵀ strip by strip, by block transposes.
 template <class Arch, int NV>
 void pack_b(bool trans, const float* b, int64_t ldb, int64_t kc, int64_t nc, float* out) {
   constexpr int W = simd::kLanes<Arch>;
   constexpr int NR = NV * W;
-  for (int64_t j = 0; j < nc; j += NR, out += NR * kc) {
-    const int64_t w = nc - j < NR ? nc - j : NR;
-    if (trans) {
+  if (trans) {
+    for (int64_t j = 0; j < nc; j += NR, out += NR * kc) {
+      const int64_t w = nc - j < NR ? nc - j : NR;
       if (w < NR)
         for (int64_t p = 0; p < kc; ++p)
           for (int64_t c = w; c < NR; ++c) out[p * NR + c] = 0.f;
       simd::transpose<Arch>(b + j * ldb, ldb, w, kc, out, NR);
-      continue;
     }
-    for (int64_t p = 0; p < kc; ++p) {
-      const float* src = b + p * ldb + j;
-      float* dst = out + p * NR;
-      if (w == NR) {
+    return;
+  }
+  const int64_t full = nc / NR * NR;
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = b + p * ldb;
+    float* dst = out + p * NR;
+    for (int64_t j = 0; j < full; j += NR, dst += NR * kc) {
 #pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) simd::store<Arch>(dst + v * W, simd::load<Arch>(src + v * W));
-      } else {
-        for (int v = 0; v < NV; ++v) {
-          const int64_t left = w - v * W;
-          const int cnt = left <= 0 ? 0 : (left < W ? static_cast<int>(left) : W);
-          simd::store<Arch>(dst + v * W, simd::load_first<Arch>(src + v * W, cnt));
-        }
+      for (int v = 0; v < NV; ++v) simd::store<Arch>(dst + v * W, simd::load<Arch>(src + j + v * W));
+    }
+    if (full < nc) {
+      for (int v = 0; v < NV; ++v) {
+        const int64_t left = nc - full - v * W;
+        const int cnt = left <= 0 ? 0 : (left < W ? static_cast<int>(left) : W);
+        simd::store<Arch>(dst + v * W, simd::load_first<Arch>(src + full + v * W, cnt));
       }
     }
   }
 }
 
-// The ISA's table; the row and column blocks are rounded down to whole tiles.
+// The ISA's table.
 template <class Arch, int MR, int NV>
-constexpr GemmKernels make_gemm_kernels(Isa isa, int64_t kc, int64_t mc, int64_t nc) {
-  constexpr int NR = NV * simd::kLanes<Arch>;
-  return GemmKernels{isa,
-                     MR,
-                     NR,
-                     kc,
-                     mc / MR * MR,
-                     nc / NR * NR,
-                     &pack_a<Arch, MR>,
-                     &pack_b<Arch, NV>,
-                     &block<Arch, MR, NV>};
+constexpr GemmKernels make_gemm_kernels(Isa isa, int64_t kc) {
+  return GemmKernels{isa, MR, NV * simd::kLanes<Arch>, kc, &pack_a<Arch, MR>, &pack_b<Arch, NV>, &block<Arch, MR, NV>};
 }
 
 }  // namespace syn::kernels::gemm_detail

@@ -5,13 +5,22 @@
 //
 // Note [GEMM blocking]
 // C (m x n) is computed in the Goto/BLIS loop order: column blocks of nc, then depth blocks of kc
-// (op(B)[kc x nc] packed into strips of kc x nr that stay in L1/L2), then row blocks of mc (op(A)
-// read in place or packed into strips of kc x mr), then the macro-kernel: for each B strip, for
-// each A strip, one register tile mr x nr accumulates over kc and updates C once
-// (C = alpha*acc + beta*C on the first depth block, C += alpha*acc on the later ones).
+// (op(B)[kc x nc] packed into strips of kc x nr: the B panel, kept in L2), then row blocks of mc
+// (op(A) read in place or packed into strips of kc x mr), then the macro-kernel: for each A strip
+// (kept in L1), for each B strip of the panel, one register tile mr x nr accumulates over kc and
+// updates C once (C = alpha*acc + beta*C on the first depth block, C += alpha*acc on the later ones).
 // Each C element is a dot product over k in increasing order, block by block, so the result does
-// not depend on mc, nc, on which tiles a thread owns or on packing: only on kc and the ISA, which
-// are fixed per call. Threads own disjoint regions of C (Note [Determinism]).
+// not depend on mc, nc, on which tiles a thread owns or on packing: only on kc and the ISA.
+// Hence kc is a constant of the ISA's table (256), never read from the machine: where each depth
+// block ends decides where the accumulator is rounded into C, and results must be the same bits on
+// every CPU with that ISA and for any thread count (Note [Determinism]). mc and nc only decide which
+// tiles run in which order, so they follow this CPU's L2 (gemm_blocking(), from cache_sizes() read
+// at run time; SYN_L2_BYTES emulates another CPU's): the B panel (kc x nc) takes half of L2 (512
+// columns on a 1 MiB L2, 1024 on 2 MiB; at most 8192), the freshly packed A block (mc x kc) a
+// quarter (256 or 512 rows; at most 2048), both rounded up to whole tiles, at least 4 of them.
+// Each A strip is read once per block from L2 and then stays in L1 while the whole panel streams
+// past it from L2; a panel larger than L2 would stream from L3 once per A strip. Whether op(A) is
+// packed at all also follows L1 (its ways, pack_a_pays() in gemm.cpp); none of this changes a bit.
 #include <cstdint>
 
 #include "synapse/ops/kernels/kernel_registry.hpp"
@@ -39,8 +48,8 @@ struct GemmBlock {
 
 struct GemmKernels {
   Isa isa;
-  int mr, nr;          // register tile
-  int64_t kc, mc, nc;  // cache blocks (Note [GEMM blocking])
+  int mr, nr;  // register tile
+  int64_t kc;  // depth block, fixed per ISA (Note [GEMM blocking])
   // op(A)[0:mc, 0:kc] -> ceil(mc/mr) strips of kc x mr (for each p, mr consecutive rows).
   // trans: A is stored (kc, lda) and op(A) = Aᵀ; else (mc, lda).
   void (*pack_a)(bool trans, const float* a, int64_t lda, int64_t mc, int64_t kc, float* out);

@@ -5,7 +5,7 @@
 namespace syn::kernels::sse2 {
 
 constexpr GemmKernels kKernels =
-    gemm_detail::make_gemm_kernels<simd::SseArch, 4, 2>(Isa::sse2, /*kc=*/256, /*mc=*/128, /*nc=*/2048);
+    gemm_detail::make_gemm_kernels<simd::SseArch, 4, 2>(Isa::sse2, /*kc=*/256);
 
 const GemmKernels& gemm_kernels() { return kKernels; }
 
