@@ -129,6 +129,15 @@ template <int L>
   return (VF<L>)((VI<L>)t | ((VI<L>)x & static_cast<int32_t>(0x80000000u)));
 }
 
+// *p in every lane
+template <int L>
+[[gnu::always_inline]] inline VF<L> broadcast(const float* p) {
+  if constexpr (L == 16)
+    return (VF<L>)_mm512_set1_ps(*p);
+  else
+    return (VF<L>)_mm256_set1_ps(*p);
+}
+
 // a·b + c with one rounding (the translation units have -ffp-contract=off, so `a * b + c` on these
 // vector types stays a multiply and an add: half the FMA units' throughput).
 template <int L>
@@ -158,7 +167,9 @@ void micro(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, 
     for (int v = 0; v < kVecs; ++v) bv[v] = load<L>(b + p * ldb + v * L);
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
-      const VF<L> ar = VF<L>{} + a[r * lda + p];  // a broadcast
+      // A broadcast straight from memory (a load-port uop; `VF<L>{} + a[...]` would add 0 and then
+      // shuffle, on the port the FMAs need).
+      const VF<L> ar = broadcast<L>(a + r * lda + p);
 #pragma GCC unroll 16
       for (int v = 0; v < kVecs; ++v) acc[r][v] = fmadd<L>(bv[v], ar, acc[r][v]);
     }
