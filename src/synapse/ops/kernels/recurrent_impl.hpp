@@ -237,11 +237,19 @@ void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
 
 // ---- Gate kernels (Note [Gate layouts]) ----
 
+// Note [Short dependency chains]
+// An activation is a chain of some 20 dependent vector operations (exp's reduction and polynomial,
+// the division, the select), so a loop iteration that runs activations one after another (the
+// LSTM's four gates, then tanh of the new cell) is latency-bound: the out-of-order window does not
+// reach the next iteration's independent work. Hence the LSTM forward runs two passes over a row,
+// whose iterations each hold independent chains only: the four gates and c, then h = o·tanh(c)
+// (o and c read back from L1). Same operations per element, same results.
 template <int L>
 void lstm_cell(int64_t rows, int64_t hidden, float* gates, const float* c_prev, float* c, float* h) {
   for (int64_t r = 0; r < rows; ++r) {
     float* g = gates + r * 4 * hidden;
     const int64_t e = r * hidden;
+    // Note [Short dependency chains]
     for_each_vector<L>(hidden, [&](int64_t j, auto count) {
       const VF<L> i = sigmoid<L>(load<L>(g + j, count));
       const VF<L> f = sigmoid<L>(load<L>(g + hidden + j, count));
@@ -253,7 +261,9 @@ void lstm_cell(int64_t rows, int64_t hidden, float* gates, const float* c_prev, 
       store<L>(g + 2 * hidden + j, u, count);
       store<L>(g + 3 * hidden + j, o, count);
       store<L>(c + e + j, cell, count);
-      store<L>(h + e + j, o * tanh<L>(cell), count);
+    });
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
+      store<L>(h + e + j, load<L>(g + 3 * hidden + j, count) * tanh<L>(load<L>(c + e + j, count)), count);
     });
   }
 }
