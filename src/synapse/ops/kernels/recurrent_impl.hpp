@@ -241,9 +241,10 @@ void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
 // An activation is a chain of some 20 dependent vector operations (exp's reduction and polynomial,
 // the division, the select), so a loop iteration that runs activations one after another (the
 // LSTM's four gates, then tanh of the new cell) is latency-bound: the out-of-order window does not
-// reach the next iteration's independent work. Hence the LSTM forward runs two passes over a row,
-// whose iterations each hold independent chains only: the four gates and c, then h = o·tanh(c)
-// (o and c read back from L1). Same operations per element, same results.
+// reach the next iteration's independent work. Hence the LSTM and GRU forwards run two passes over a
+// row, whose iterations each hold independent chains only: the LSTM's four gates and c, then
+// h = o·tanh(c); the GRU's r and z, then n and h (what the second pass needs is read back from L1).
+// Same operations per element, same results.
 template <int L>
 void lstm_cell(int64_t rows, int64_t hidden, float* gates, const float* c_prev, float* c, float* h) {
   for (int64_t r = 0; r < rows; ++r) {
@@ -298,13 +299,15 @@ void gru_cell(int64_t rows, int64_t hidden, const float* xp, const float* hp, co
     const float* q = hp + r * 3 * hidden;
     float* g = gates + r * 4 * hidden;
     const int64_t e = r * hidden;
+    // Note [Short dependency chains]: r and z, then n (which needs r) and h.
     for_each_vector<L>(hidden, [&](int64_t j, auto count) {
-      const VF<L> rs = sigmoid<L>(load<L>(x + j, count) + load<L>(q + j, count));
-      const VF<L> z = sigmoid<L>(load<L>(x + hidden + j, count) + load<L>(q + hidden + j, count));
+      store<L>(g + j, sigmoid<L>(load<L>(x + j, count) + load<L>(q + j, count)), count);
+      store<L>(g + hidden + j, sigmoid<L>(load<L>(x + hidden + j, count) + load<L>(q + hidden + j, count)), count);
+    });
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
+      const VF<L> rs = load<L>(g + j, count), z = load<L>(g + hidden + j, count);
       const VF<L> hn = load<L>(q + 2 * hidden + j, count);
       const VF<L> n = tanh<L>(load<L>(x + 2 * hidden + j, count) + rs * hn);
-      store<L>(g + j, rs, count);
-      store<L>(g + hidden + j, z, count);
       store<L>(g + 2 * hidden + j, n, count);
       store<L>(g + 3 * hidden + j, hn, count);
       store<L>(h + e + j, n + z * (load<L>(h_prev + e + j, count) - n), count);
