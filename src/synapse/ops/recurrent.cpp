@@ -108,11 +108,18 @@ struct RecurrentBackward : Node {
       detail::sparse_linear_backward(SparseWeight(w.data(), *mask, m, k, plan, false), dy, x, rows, nullptr, dw);
       return;
     }
-    if (k == 1)  // one input feature: dw (M, 1) is laid out as the row xᵀ·dy (1, M), which fills the
-                 // vector lanes that a one-column product would leave empty; the same sums bit for bit
+    if (k == 1) {  // one input feature: dw (M, 1) is laid out as the row xᵀ·dy (1, M), which fills the
+                   // vector lanes that a one-column product would leave empty; the same sums bit for bit
       gemm(Trans::yes, Trans::no, 1, m, rows, 1.f, x, 1, dy, m, 1.f, dw, m);
-    else
+    } else if (k < m) {  // dwᵀ (K, M) = xᵀ·dy: the long side M = G·H becomes the GEMM's columns (wide
+                         // register tiles), then added transposed
+      Scratch dwt(k * m);
+      gemm(Trans::yes, Trans::no, k, m, rows, 1.f, x, k, dy, m, 0.f, dwt.data(), m);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < k; ++j) dw[i * k + j] += dwt.data()[j * m + i];
+    } else {
       gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
+    }
     if (mask) mask->zero_dead(dw);
   }
 

@@ -11,6 +11,7 @@
 // lanes, so a value never depends on where a range starts (Note [Kernel contract]).
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "synapse/ops/kernels/recurrent_kernels.hpp"
 #include "synapse/ops/kernels/xsimd_compat.hpp"
@@ -68,12 +69,32 @@ template <int L>
   std::memcpy(p, &v, sizeof(float) * static_cast<size_t>(count));
 }
 
-// f(j, count) for j = 0, L, 2L, ... < n with count = min(L, n - j).
+// f(j, count) for j = 0, L, 2L, ... < n with count = min(L, n - j): a compile-time L for the full
+// vectors (their loads and stores then have no branch), an int64_t for the tail.
 template <int L, class F>
 [[gnu::always_inline]] inline void for_each_vector(int64_t n, F f) {
   int64_t j = 0;
-  for (; j + L <= n; j += L) f(j, int64_t{L});
+  for (; j + L <= n; j += L) f(j, std::integral_constant<int64_t, L>{});
   if (j < n) f(j, n - j);
+}
+
+// *p in every lane
+template <int L>
+[[gnu::always_inline]] inline VF<L> broadcast(const float* p) {
+  if constexpr (L == 16)
+    return (VF<L>)_mm512_set1_ps(*p);
+  else
+    return (VF<L>)_mm256_set1_ps(*p);
+}
+
+// a·b + c with one rounding (the translation units have -ffp-contract=off, so `a * b + c` on these
+// vector types stays a multiply and an add: half the FMA units' throughput).
+template <int L>
+[[gnu::always_inline]] inline VF<L> fmadd(VF<L> a, VF<L> b, VF<L> c) {
+  if constexpr (L == 16)
+    return (VF<L>)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
+  else
+    return (VF<L>)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
 }
 
 // ---- Elementary functions (Cephes single-precision polynomials, a few ulp) ----
@@ -83,21 +104,22 @@ template <int L>
   return (VF<L>)((VI<L>)x & 0x7fffffff);
 }
 
-// exp(x) for x <= 0 (NaN propagates). Results below 2^-126 (x < -87.3365) flush to 0.
+// exp(x) for x <= 0 (NaN propagates). Results below 2^-126 (x < -87.3365) flush to 0. Range
+// reduction and polynomial in FMAs (one rounding per step, half the latency of a multiply and an add).
 template <int L>
 [[gnu::always_inline]] inline VF<L> exp_nonpositive(VF<L> x) {
   constexpr float kMin = -87.3365447f, kLog2e = 1.44269504089f, kRound = 12582912.f;  // 1.5·2^23
   const VI<L> under = x < kMin;
   x = under ? splat<L>(kMin) : x;
-  const VF<L> n = (x * kLog2e + kRound) - kRound;  // round to nearest
-  const VF<L> r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  const VF<L> n = fmadd<L>(x, splat<L>(kLog2e), splat<L>(kRound)) - kRound;  // round to nearest
+  const VF<L> r = fmadd<L>(n, splat<L>(2.12194440e-4f), fmadd<L>(n, splat<L>(-0.693359375f), x));
   VF<L> p = splat<L>(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const VF<L> y = p * (r * r) + r + 1.f;
+  p = fmadd<L>(p, r, splat<L>(1.3981999507e-3f));
+  p = fmadd<L>(p, r, splat<L>(8.3334519073e-3f));
+  p = fmadd<L>(p, r, splat<L>(4.1665795894e-2f));
+  p = fmadd<L>(p, r, splat<L>(1.6666665459e-1f));
+  p = fmadd<L>(p, r, splat<L>(5.0000001201e-1f));
+  const VF<L> y = fmadd<L>(p, r * r, r) + 1.f;
   const VI<L> scale = (__builtin_convertvector(n, VI<L>) + 127) << 23;
   const VF<L> e = y * (VF<L>)scale;
   return under ? VF<L>{} : e;
@@ -118,25 +140,15 @@ template <int L>
   const VF<L> a = abs<L>(x);
   const VF<L> z = a * a;
   VF<L> p = splat<L>(-5.70498872745e-3f);
-  p = p * z + 2.06390887954e-2f;
-  p = p * z - 5.37397155531e-2f;
-  p = p * z + 1.33314422036e-1f;
-  p = p * z - 3.33332819422e-1f;
-  const VF<L> small = p * z * a + a;
+  p = fmadd<L>(p, z, splat<L>(2.06390887954e-2f));
+  p = fmadd<L>(p, z, splat<L>(-5.37397155531e-2f));
+  p = fmadd<L>(p, z, splat<L>(1.33314422036e-1f));
+  p = fmadd<L>(p, z, splat<L>(-3.33332819422e-1f));
+  const VF<L> small = fmadd<L>(p * z, a, a);
   const VF<L> e = exp_nonpositive<L>(-2.f * a);
   const VF<L> large = (1.f - e) / (1.f + e);
   const VF<L> t = a < 0.625f ? small : large;
   return (VF<L>)((VI<L>)t | ((VI<L>)x & static_cast<int32_t>(0x80000000u)));
-}
-
-// a·b + c with one rounding (the translation units have -ffp-contract=off, so `a * b + c` on these
-// vector types stays a multiply and an add: half the FMA units' throughput).
-template <int L>
-[[gnu::always_inline]] inline VF<L> fmadd(VF<L> a, VF<L> b, VF<L> c) {
-  if constexpr (L == 16)
-    return (VF<L>)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
-  else
-    return (VF<L>)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
 }
 
 // ---- Recurrent matrix product (Note [Packed recurrent weights]) ----
@@ -158,7 +170,9 @@ void micro(int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb, 
     for (int v = 0; v < kVecs; ++v) bv[v] = load<L>(b + p * ldb + v * L);
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
-      const VF<L> ar = VF<L>{} + a[r * lda + p];  // a broadcast
+      // A broadcast straight from memory (a load-port uop; `VF<L>{} + a[...]` would add 0 and then
+      // shuffle, on the port the FMAs need).
+      const VF<L> ar = broadcast<L>(a + r * lda + p);
 #pragma GCC unroll 16
       for (int v = 0; v < kVecs; ++v) acc[r][v] = fmadd<L>(bv[v], ar, acc[r][v]);
     }
@@ -223,12 +237,21 @@ void matmul_packed(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
 
 // ---- Gate kernels (Note [Gate layouts]) ----
 
+// Note [Short dependency chains]
+// An activation is a chain of some 20 dependent vector operations (exp's reduction and polynomial,
+// the division, the select), so a loop iteration that runs activations one after another (the
+// LSTM's four gates, then tanh of the new cell) is latency-bound: the out-of-order window does not
+// reach the next iteration's independent work. Hence the LSTM and GRU forwards run two passes over a
+// row, whose iterations each hold independent chains only: the LSTM's four gates and c, then
+// h = o·tanh(c); the GRU's r and z, then n and h (what the second pass needs is read back from L1).
+// Same operations per element, same results.
 template <int L>
 void lstm_cell(int64_t rows, int64_t hidden, float* gates, const float* c_prev, float* c, float* h) {
   for (int64_t r = 0; r < rows; ++r) {
     float* g = gates + r * 4 * hidden;
     const int64_t e = r * hidden;
-    for_each_vector<L>(hidden, [&](int64_t j, int64_t count) {
+    // Note [Short dependency chains]
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
       const VF<L> i = sigmoid<L>(load<L>(g + j, count));
       const VF<L> f = sigmoid<L>(load<L>(g + hidden + j, count));
       const VF<L> u = tanh<L>(load<L>(g + 2 * hidden + j, count));
@@ -239,7 +262,9 @@ void lstm_cell(int64_t rows, int64_t hidden, float* gates, const float* c_prev, 
       store<L>(g + 2 * hidden + j, u, count);
       store<L>(g + 3 * hidden + j, o, count);
       store<L>(c + e + j, cell, count);
-      store<L>(h + e + j, o * tanh<L>(cell), count);
+    });
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
+      store<L>(h + e + j, load<L>(g + 3 * hidden + j, count) * tanh<L>(load<L>(c + e + j, count)), count);
     });
   }
 }
@@ -251,7 +276,7 @@ void lstm_cell_backward(int64_t rows, int64_t hidden, const float* gates, const 
     const float* g = gates + r * 4 * hidden;
     float* dg = dgates + r * 4 * hidden;
     const int64_t e = r * hidden;
-    for_each_vector<L>(hidden, [&](int64_t j, int64_t count) {
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
       const VF<L> i = load<L>(g + j, count), f = load<L>(g + hidden + j, count);
       const VF<L> u = load<L>(g + 2 * hidden + j, count), o = load<L>(g + 3 * hidden + j, count);
       const VF<L> tc = tanh<L>(load<L>(c + e + j, count));
@@ -274,13 +299,15 @@ void gru_cell(int64_t rows, int64_t hidden, const float* xp, const float* hp, co
     const float* q = hp + r * 3 * hidden;
     float* g = gates + r * 4 * hidden;
     const int64_t e = r * hidden;
-    for_each_vector<L>(hidden, [&](int64_t j, int64_t count) {
-      const VF<L> rs = sigmoid<L>(load<L>(x + j, count) + load<L>(q + j, count));
-      const VF<L> z = sigmoid<L>(load<L>(x + hidden + j, count) + load<L>(q + hidden + j, count));
+    // Note [Short dependency chains]: r and z, then n (which needs r) and h.
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
+      store<L>(g + j, sigmoid<L>(load<L>(x + j, count) + load<L>(q + j, count)), count);
+      store<L>(g + hidden + j, sigmoid<L>(load<L>(x + hidden + j, count) + load<L>(q + hidden + j, count)), count);
+    });
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
+      const VF<L> rs = load<L>(g + j, count), z = load<L>(g + hidden + j, count);
       const VF<L> hn = load<L>(q + 2 * hidden + j, count);
       const VF<L> n = tanh<L>(load<L>(x + 2 * hidden + j, count) + rs * hn);
-      store<L>(g + j, rs, count);
-      store<L>(g + hidden + j, z, count);
       store<L>(g + 2 * hidden + j, n, count);
       store<L>(g + 3 * hidden + j, hn, count);
       store<L>(h + e + j, n + z * (load<L>(h_prev + e + j, count) - n), count);
@@ -296,7 +323,7 @@ void gru_cell_backward(int64_t rows, int64_t hidden, const float* gates, const f
     float* dx = dxp + r * 3 * hidden;
     float* dq = dhp + r * 3 * hidden;
     const int64_t e = r * hidden;
-    for_each_vector<L>(hidden, [&](int64_t j, int64_t count) {
+    for_each_vector<L>(hidden, [&](int64_t j, auto count) {
       const VF<L> rs = load<L>(g + j, count), z = load<L>(g + hidden + j, count);
       const VF<L> n = load<L>(g + 2 * hidden + j, count), hn = load<L>(g + 3 * hidden + j, count);
       const VF<L> gh = load<L>(dh + e + j, count);
@@ -317,25 +344,25 @@ void gru_cell_backward(int64_t rows, int64_t hidden, const float* gates, const f
 template <int L>
 void rnn_tanh_cell(int64_t n, const float* pre, float* h) {
   for_each_vector<L>(
-      n, [&](int64_t j, int64_t count) { store<L>(h + j, tanh<L>(load<L>(pre + j, count)), count); });
+      n, [&](int64_t j, auto count) { store<L>(h + j, tanh<L>(load<L>(pre + j, count)), count); });
 }
 template <int L>
 void rnn_relu_cell(int64_t n, const float* pre, float* h) {
-  for_each_vector<L>(n, [&](int64_t j, int64_t count) {
+  for_each_vector<L>(n, [&](int64_t j, auto count) {
     const VF<L> x = load<L>(pre + j, count);
     store<L>(h + j, x < 0.f ? VF<L>{} : x, count);
   });
 }
 template <int L>
 void rnn_tanh_cell_backward(int64_t n, const float* h, const float* dh, float* dpre) {
-  for_each_vector<L>(n, [&](int64_t j, int64_t count) {
+  for_each_vector<L>(n, [&](int64_t j, auto count) {
     const VF<L> y = load<L>(h + j, count);
     store<L>(dpre + j, load<L>(dh + j, count) * (1.f - y * y), count);
   });
 }
 template <int L>
 void rnn_relu_cell_backward(int64_t n, const float* h, const float* dh, float* dpre) {
-  for_each_vector<L>(n, [&](int64_t j, int64_t count) {
+  for_each_vector<L>(n, [&](int64_t j, auto count) {
     store<L>(dpre + j, load<L>(h + j, count) > 0.f ? load<L>(dh + j, count) : VF<L>{}, count);
   });
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "synapse/ops/kernels/sparse_kernels.hpp"
+
 namespace syn::kernels {
 
 // Defined in recurrent_<isa>.cpp (no sse2 table: scalar's stands in).
@@ -31,23 +33,16 @@ int64_t packed_size(int64_t k, int64_t n, int64_t panel) { return (n + panel - 1
 
 void pack_panels(int64_t k, int64_t n, const float* b, int64_t ldb, bool transposed, int64_t panel,
                  float* packed) {
-  constexpr int64_t kTile = 16;  // transposing in 16 x 16 tiles keeps reads and writes cache-friendly
   const int64_t panels = (n + panel - 1) / panel;
   for (int64_t q = 0; q < panels; ++q) {
     float* out = packed + q * k * panel;
     const float* src = b + (transposed ? q * panel * ldb : q * panel);
     const int64_t width = std::min(panel, n - q * panel);
-    for (int64_t j0 = 0; j0 < width; j0 += kTile)
-      for (int64_t p0 = 0; p0 < k; p0 += kTile) {
-        const int64_t j1 = std::min(width, j0 + kTile), p1 = std::min(k, p0 + kTile);
-        if (transposed) {
-          for (int64_t p = p0; p < p1; ++p)
-            for (int64_t j = j0; j < j1; ++j) out[p * panel + j] = src[j * ldb + p];
-        } else {
-          for (int64_t p = p0; p < p1; ++p)
-            for (int64_t j = j0; j < j1; ++j) out[p * panel + j] = src[p * ldb + j];
-        }
-      }
+    if (transposed) {  // the vectorised transpose of the active sparse table (plain copies)
+      sparse_kernels().transpose(width, k, src, ldb, out, panel);
+    } else {
+      for (int64_t p = 0; p < k; ++p) std::copy(src + p * ldb, src + p * ldb + width, out + p * panel);
+    }
     for (int64_t p = 0; p < k; ++p)
       for (int64_t j = width; j < panel; ++j) out[p * panel + j] = 0.f;
   }
