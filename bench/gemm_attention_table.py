@@ -6,7 +6,14 @@ repeated runs when the file has aggregates, else the single run.
     python3 bench/gemm_attention_table.py gemm.json attention.json
 """
 import json
+import re
 import sys
+
+
+def bench_name(run_name):
+    """A benchmark's run name without the settings Google Benchmark appends to it (min_time,
+    min_warmup_time, real_time), so that rows of differently configured runs line up."""
+    return re.sub(r"/min_(warmup_)?time:[0-9.]+|/real_time$", "", run_name)
 
 
 def load(path):
@@ -20,7 +27,7 @@ def load(path):
         if not have_median and b.get("run_type") != "iteration":
             continue
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
-        out[b["run_name"].removesuffix("/real_time")] = {
+        out[bench_name(b["run_name"])] = {
             "gflops": b.get("GFLOP/s"),
             "gbps": b.get("GB/s"),
             "real_ms": b["real_time"] * scale,

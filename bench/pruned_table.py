@@ -7,19 +7,20 @@ writes with --benchmark_out=FILE --benchmark_out_format=json, and optionally the
     python3 bench/pruned_table.py pruned.json [torch_peer.jsonl]
 """
 import json
-import re
 import sys
+
+from gemm_attention_table import bench_name
 
 
 def load(path):
-    """name -> {'ms', 'gflops', 'nnz', 'label', 'counters'} (min_time suffixes dropped; counters: the
+    """name -> {'ms', 'gflops', 'nnz', 'label', 'counters'} (settings suffixes dropped; counters: the
     benchmark's whole JSON entry). With --benchmark_repetitions, the fastest repetition."""
     out = {}
     for b in json.load(open(path))["benchmarks"]:
         if b.get("run_type") != "iteration":
             continue
         scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[b.get("time_unit", "ns")]
-        name = re.sub(r"/min_time:[0-9.]+", "", b["run_name"])
+        name = bench_name(b["run_name"])
         ms = b["cpu_time"] * scale
         if name not in out or ms < out[name]["ms"]:
             out[name] = {"ms": ms, "gflops": b.get("GFLOP/s"), "nnz": b.get("nnz"),

@@ -4,7 +4,10 @@
 the binary was built with libtorch), and the JSON lines of
 runs of ../shared/peers/torch_small.py from the same session (the fastest run of each model).
 
-    python3 bench/small_table.py small.json torch_small_1.jsonl torch_small_2.jsonl ...
+    python3 bench/small_table.py small.json [small_libtorch.json] torch_small_1.jsonl torch_small_2.jsonl ...
+
+(JSON files: benchmark output, e.g. the synapse and libtorch rows from separate processes, the fastest
+run of each benchmark over all of them; any other file: the peer script's JSON lines.)
 """
 import sys
 
@@ -17,9 +20,13 @@ def ratio(ms, peer_ms):
 
 
 def main():
-    r = load(sys.argv[1])
-    torch = {}
-    for path in sys.argv[2:]:
+    r, torch = {}, {}
+    for path in sys.argv[1:]:
+        if path.endswith(".json"):
+            for name, row in load(path).items():
+                if name not in r or row["ms"] < r[name]["ms"]:
+                    r[name] = row
+            continue
         for p in load_peer(path):
             torch[p["name"]] = min(p["ms"], torch.get(p["name"], p["ms"]))
     peak = r.get("BM_peak_fma")

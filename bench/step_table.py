@@ -3,11 +3,12 @@
 bench_patchtst (--benchmark_out=FILE --benchmark_out_format=json) and the JSON lines that
 ../shared/peers/torch_peer.py and torch_small.py print, all from one session:
 
-    python3 bench/step_table.py recurrent.json patchtst.json torch_peer.jsonl torch_small.jsonl
+    python3 bench/step_table.py recurrent_*.json patchtst_*.json torch_peer.jsonl torch_small.jsonl
 
 Per benchmark: synapse's CPU time per iteration, GFLOP/s of the matrix products, % of BM_peak_fma
-from the same binary, libtorch (same binary) and PyTorch (peer script) times with PyTorch's time
-over synapse's, and the 2-thread speedup (wall time of one thread over that of .../threads:2).
+(the best of the binaries), libtorch (same binaries, its rows run in their own processes with
+--benchmark_filter=libtorch) and PyTorch (peer script) times with each peer's time over synapse's,
+and the 2-thread speedup (wall time of one thread over that of .../threads:2).
 """
 import sys
 
@@ -27,17 +28,25 @@ TORCH_PEER = {
 
 def read(paths):
     """(benchmarks: name -> row, BM_peak_fma rates, torch: name -> ms): Google Benchmark JSON files
-    (*.json) and the peer scripts' JSON lines (any other file). With repetitions, the medians."""
-    bench, peaks, torch = {}, [], {}
+    (*.json) and the peer scripts' JSON lines (any other file). With repetitions, the medians; a
+    benchmark found in several files (runs in separate processes), its median run."""
+    runs, peaks, torch = {}, [], {}
     for path in paths:
         if path.endswith(".json"):
             rows = load(path)
             if "BM_peak_fma" in rows:
                 peaks.append(rows["BM_peak_fma"]["gflops"])
-            bench.update(rows)
+            for name, row in rows.items():
+                runs.setdefault(name, []).append(row)
         else:
             torch.update({d["name"]: d["ms"] for d in load_peer(path) if "ms" in d})
-    return bench, peaks, torch
+    return {name: median_row(rows) for name, rows in runs.items()}, peaks, torch
+
+
+def median_row(rows):
+    """The row of the median CPU time among runs of one benchmark in several files (separate
+    processes of the same binary; an even count takes the faster middle one)."""
+    return sorted(rows, key=lambda r: r["cpu_ms"])[(len(rows) - 1) // 2]
 
 
 def fmt(v, spec):
