@@ -115,8 +115,7 @@ struct RecurrentBackward : Node {
                          // register tiles), then added transposed
       Scratch dwt(k * m);
       gemm(Trans::yes, Trans::no, k, m, rows, 1.f, x, k, dy, m, 0.f, dwt.data(), m);
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < k; ++j) dw[i * k + j] += dwt.data()[j * m + i];
+      detail::add_swapped_leading_axes(dwt.data(), k, m, 1, dw);
     } else {
       gemm(Trans::yes, Trans::no, m, k, rows, 1.f, dy, m, x, k, 1.f, dw, k);
     }
